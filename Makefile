@@ -1,0 +1,123 @@
+# crossvisor: hand-written GNU Makefile. `make` builds ./crossvisor.
+PREFIX		?= /usr/local
+bindir		?= $(PREFIX)/bin
+datadir		?= $(PREFIX)/share
+mandir		?= $(datadir)/man
+sysconfdir	?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+pkgdatadir	 = $(datadir)/crossvisor
+VERSION		 = 0.1.0
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+PKGS		 = ncursesw libvirt libssh libconfig json-c
+LIB_PKGS	 = libvirt libssh libconfig json-c
+
+WARN		 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wpointer-arith
+CFLAGS		?= -O2 -g
+CV_CFLAGS	 = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		   -DCV_VERSION='"$(VERSION)"' -DCV_DATADIR='"$(pkgdatadir)"' \
+		   -DCV_SYSCONFDIR='"$(sysconfdir)"' -I. -MMD -MP \
+		   $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LIBS_LIB	 = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS)) -lpthread -lm
+LIBS_TUI	 = $(shell $(PKG_CONFIG) --libs ncursesw)
+
+LIB_SRCS	 = $(wildcard core/*.c backends/*.c config/*.c)
+TUI_SRCS	 = $(wildcard tui/*.c)
+LIB_OBJS	 = $(LIB_SRCS:.c=.o)
+TUI_OBJS	 = $(TUI_SRCS:.c=.o)
+UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
+UNIT_BINS	 = $(UNIT_SRCS:.c=)
+GEN		 = backends/hyperv_scripts.h
+
+all: crossvisor
+
+%.o: %.c
+	$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+libcv.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+crossvisor: crossvisor.o $(TUI_OBJS) libcv.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ crossvisor.o $(TUI_OBJS) libcv.a \
+	    $(LIBS_TUI) $(LIBS_LIB)
+
+tests/unit/test_%: tests/unit/test_%.c libcv.a $(TUI_OBJS)
+	$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(if $(findstring tui_,$*),$(TUI_OBJS) $(LIBS_TUI)) libcv.a \
+	    $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(LIBS_LIB)
+
+deps:
+	@sh scripts/deps.sh
+
+# ---- tests ----
+check: deps all $(UNIT_BINS)
+	@sh tests/run_unit.sh $(UNIT_BINS)
+	@$(MAKE) --no-print-directory lint headers
+	@bash tests/tui/run.sh
+	@bash tests/e2e/run.sh
+
+check-unit: all $(UNIT_BINS)
+	@sh tests/run_unit.sh $(UNIT_BINS)
+
+check-tui: all
+	@bash tests/tui/run.sh
+
+check-e2e: all
+	@bash tests/e2e/run.sh
+
+# Dependency rules of the layers (STYLE.md 1).
+lint:
+	@! grep -nE '#include [<"](n?curses|libvirt/|libssh/|libconfig)' core/*.[ch] \
+	    || { echo "lint: core/ includes a library"; exit 1; }
+	@! grep -nE '#include [<"](n?curses)|#include "tui/' backends/*.[ch] config/*.[ch] \
+	    || { echo "lint: backends/ or config/ includes curses or tui/"; exit 1; }
+	@! grep -nE '#include "backends/|#include [<"](libvirt/|libssh/|libconfig)' tui/*.[ch] \
+	    || { echo "lint: tui/ reaches a backend"; exit 1; }
+	@echo "lint: layers clean"
+
+headers:
+	@for h in core/*.h backends/*.h config/*.h tui/*.h; do \
+	    echo "#include \"$$h\"" | $(CC) $(CV_CFLAGS) -fsyntax-only -x c - \
+	    || { echo "headers: $$h is not self-contained"; exit 1; }; done
+	@echo "headers: all self-contained"
+
+asan:
+	$(MAKE) clean
+	$(MAKE) all $(UNIT_BINS) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined'
+
+tsan:
+	$(MAKE) clean
+	$(MAKE) all CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread'
+
+demo: deps all
+	./crossvisor --demo
+
+# ---- install ----
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
+	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(pkgdatadir)/demo \
+	    $(DESTDIR)$(pkgdatadir)/themes
+	install -m 755 crossvisor $(DESTDIR)$(bindir)/crossvisor
+	install -m 644 man/crossvisor.1 $(DESTDIR)$(mandir)/man1/
+	install -m 644 man/crossvisor.conf.5 $(DESTDIR)$(mandir)/man5/
+	install -m 644 demo/*.xml $(DESTDIR)$(pkgdatadir)/demo/
+	-install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/
+	install -m 644 config/crossvisor.conf $(DESTDIR)$(pkgdatadir)/crossvisor.conf.example
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/crossvisor \
+	    $(DESTDIR)$(mandir)/man1/crossvisor.1 \
+	    $(DESTDIR)$(mandir)/man5/crossvisor.conf.5
+	rm -rf $(DESTDIR)$(pkgdatadir)
+
+clean:
+	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
+	    $(UNIT_BINS) *.d */*.d */*/*.d
+
+.PHONY: all deps check check-unit check-tui check-e2e lint headers asan tsan \
+	demo install uninstall clean
+
+-include $(wildcard *.d */*.d)

@@ -1,0 +1,55 @@
+/* The backend registry and helpers shared by backends. */
+#include "backends/backend.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/xmalloc.h"
+
+extern const struct backend_ops kvm_backend;
+
+static const struct backend_ops *const backends[] = {
+	&kvm_backend,
+	NULL
+};
+
+const struct backend_ops *
+backend_find(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; backends[i] != NULL; i++)
+		if (strcmp(backends[i]->type, type) == 0)
+			return backends[i];
+	return NULL;
+}
+
+const struct backend_ops *const *
+backend_all(void)
+{
+	return backends;
+}
+
+/* Appends a zeroed guest to the sample, growing it as needed. */
+struct raw_guest *
+raw_sample_next(struct raw_sample *s)
+{
+	struct raw_guest	*g;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->guests = xreallocarray(s->guests, s->cap, sizeof *s->guests);
+	}
+	g = &s->guests[s->n++];
+	memset(g, 0, sizeof *g);
+	return g;
+}
+
+uint64_t
+backend_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

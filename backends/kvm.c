@@ -1,0 +1,757 @@
+/* The KVM backend: libvirt, any URI. One virConnectGetAllDomainStats round
+ * trip per poll; domain XML read once per domain and again when libvirt's
+ * events say it changed. Runs on its host's poller thread; the callbacks
+ * at the bottom run on the libvirt event thread and touch only atomics
+ * and the dirty list. */
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/backend.h"
+#include "backends/kvm_uri.h"
+#include "backends/kvm_xml.h"
+#include "backends/sshx.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/osinfo.h"
+#include "core/platform.h"
+#include "core/xmalloc.h"
+
+#define DIRTY_MAX	256
+#define OS_RELEASE_MAX	(64 * 1024)
+
+/* What crossvisor keeps of one domain between polls. */
+struct kvm_dom {
+	char		 uuid[VIR_UUID_STRING_BUFLEN];
+	char		*name;		/* (owned) */
+	char		*os;		/* (owned) NULL */
+	char		*os_id;		/* (owned) NULL */
+	char		*machine;	/* (owned) NULL */
+	char		 virt_type[16];
+	int		 xml_vcpus;
+	uint64_t	 xml_mem_max;	/* bytes */
+	bool		 xml_ok;
+	bool		 seen;
+
+	/* The slow groups (balloon, vcpu, block) as last read. */
+	unsigned	 slow_have;	/* RAW_MEM, RAW_MEM_USED, RAW_DISK, RAW_VCPUS */
+	uint64_t	 slow_ns;
+	uint64_t	 mem;
+	uint64_t	 mem_max;
+	uint64_t	 mem_used;
+	int		 vcpus;
+	uint64_t	 disk_rd;
+	uint64_t	 disk_wr;
+};
+
+struct backend_conn {
+	virConnectPtr	 conn;
+	char		*name;			/* (owned) host name */
+	double		 slow_s;
+	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
+	size_t		 ndoms;
+	uint64_t	 last_slow_ns;
+	bool		 nowait;
+	int		 lifecycle_cb;		/* -1 none */
+	bool		 close_cb;
+
+	/* Shared with the event thread. */
+	atomic_int	 closed;		/* virConnectCloseReason + 1 */
+	pthread_mutex_t	 dirty_lock;
+	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
+	size_t		 ndirty;		/* Locked by dirty_lock. */
+	bool		 all_dirty;		/* Locked by dirty_lock. */
+};
+
+static int	kvm_open(const struct cfg_host *, const struct backend_params *,
+		    struct backend_conn **, struct raw_host *, struct cv_err *);
+static int	kvm_poll(struct backend_conn *, struct raw_sample *,
+		    struct cv_err *);
+static int	kvm_act(struct backend_conn *, const char *, enum action,
+		    struct cv_err *);
+static void	kvm_close(struct backend_conn *);
+
+const struct backend_ops kvm_backend = {
+	.type = "kvm",
+	.open = kvm_open,
+	.poll = kvm_poll,
+	.act = kvm_act,
+	.close = kvm_close,
+};
+
+static int
+lv_err(struct cv_err *err, enum cv_errcode code, const char *what)
+{
+	const char	*m = virGetLastErrorMessage();
+
+	return cv_err_set(err, code, "%s: %s", what, m ? m : "unknown error");
+}
+
+/* ---- event-thread callbacks ---- */
+
+static void
+on_close(virConnectPtr conn, int reason, void *arg)
+{
+	struct backend_conn	*c = arg;
+
+	(void)conn;
+	atomic_store(&c->closed, reason + 1);
+}
+
+static void
+mark_dirty(struct backend_conn *c, virDomainPtr dom)
+{
+	pthread_mutex_lock(&c->dirty_lock);
+	if (c->ndirty == DIRTY_MAX)
+		c->all_dirty = true;
+	else if (virDomainGetUUIDString(dom, c->dirty[c->ndirty]) == 0)
+		c->ndirty++;
+	pthread_mutex_unlock(&c->dirty_lock);
+}
+
+static int
+on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+    void *arg)
+{
+	(void)conn;
+	(void)detail;
+	/* A definition changed, or a start made the live XML differ. */
+	if (event == VIR_DOMAIN_EVENT_DEFINED ||
+	    event == VIR_DOMAIN_EVENT_STARTED)
+		mark_dirty(arg, dom);
+	return 0;
+}
+
+/* ---- the domain cache ---- */
+
+static int
+dom_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kvm_dom *)a)->uuid,
+	    ((const struct kvm_dom *)b)->uuid);
+}
+
+static void
+dom_done(struct kvm_dom *d)
+{
+	free(d->name);
+	free(d->os);
+	free(d->os_id);
+	free(d->machine);
+}
+
+static struct kvm_dom *
+dom_find(struct backend_conn *c, const char *uuid)
+{
+	struct kvm_dom	key;
+
+	if (c->ndoms == 0)
+		return NULL;
+	memcpy(key.uuid, uuid, sizeof key.uuid);
+	return bsearch(&key, c->doms, c->ndoms, sizeof *c->doms, dom_cmp);
+}
+
+static void
+apply_dirty(struct backend_conn *c)
+{
+	struct kvm_dom	*d;
+	size_t		 i;
+
+	pthread_mutex_lock(&c->dirty_lock);
+	if (c->all_dirty)
+		for (i = 0; i < c->ndoms; i++)
+			c->doms[i].xml_ok = false;
+	for (i = 0; i < c->ndirty; i++)
+		if ((d = dom_find(c, c->dirty[i])) != NULL)
+			d->xml_ok = false;
+	c->ndirty = 0;
+	c->all_dirty = false;
+	pthread_mutex_unlock(&c->dirty_lock);
+}
+
+static void
+dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
+{
+	struct kvm_domxml	 x;
+	char			*xml, id[32], name[96];
+
+	if ((xml = virDomainGetXMLDesc(dom, 0)) == NULL)
+		return;
+	kvm_xml_parse(xml, &x);
+	free(xml);
+	free(d->os);
+	free(d->os_id);
+	free(d->machine);
+	d->os = d->os_id = d->machine = NULL;
+	if (x.os_url[0] != '\0' && osinfo_from_url(x.os_url, id, sizeof id,
+	    name, sizeof name) == 0) {
+		d->os = xstrdup(name);
+		d->os_id = xstrdup(id);
+	}
+	if (x.machine[0] != '\0')
+		d->machine = xstrdup(x.machine);
+	strlcpy_cv(d->virt_type, x.virt_type, sizeof d->virt_type);
+	d->xml_vcpus = x.vcpus;
+	d->xml_mem_max = x.mem_max_kib * 1024;
+	d->xml_ok = true;
+}
+
+/* Finds or adds the cache entry of a stats record's domain; new entries go
+ * at the end and are sorted in after the poll. */
+static struct kvm_dom *
+dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
+    size_t *cap)
+{
+	char		 uuid[VIR_UUID_STRING_BUFLEN];
+	struct kvm_dom	*d = NULL, key;
+	const char	*name;
+	size_t		 i;
+
+	if (virDomainGetUUIDString(dom, uuid) != 0)
+		return NULL;
+	if (sorted > 0) {
+		memcpy(key.uuid, uuid, sizeof key.uuid);
+		d = bsearch(&key, c->doms, sorted, sizeof *c->doms, dom_cmp);
+	}
+	for (i = sorted; d == NULL && i < c->ndoms; i++)
+		if (strcmp(c->doms[i].uuid, uuid) == 0)
+			d = &c->doms[i];
+	if (d == NULL) {
+		if (c->ndoms == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			c->doms = xreallocarray(c->doms, *cap, sizeof *c->doms);
+		}
+		d = &c->doms[c->ndoms++];
+		memset(d, 0, sizeof *d);
+		memcpy(d->uuid, uuid, sizeof d->uuid);
+	}
+	name = virDomainGetName(dom);
+	if (name != NULL && (d->name == NULL || strcmp(d->name, name) != 0)) {
+		free(d->name);
+		d->name = xstrdup(name);
+	}
+	d->seen = true;
+	if (!d->xml_ok)
+		dom_read_xml(d, dom);
+	return d;
+}
+
+/* Drops domains that have gone and restores the sort order. */
+static void
+dom_sweep(struct backend_conn *c)
+{
+	size_t	i, o = 0;
+
+	for (i = 0; i < c->ndoms; i++) {
+		if (!c->doms[i].seen) {
+			dom_done(&c->doms[i]);
+			continue;
+		}
+		c->doms[i].seen = false;
+		c->doms[o++] = c->doms[i];
+	}
+	c->ndoms = o;
+	qsort(c->doms, c->ndoms, sizeof *c->doms, dom_cmp);
+}
+
+/* ---- stats records ---- */
+
+static uint64_t
+param_u64(const virTypedParameter *p)
+{
+	switch (p->type) {
+	case VIR_TYPED_PARAM_INT:
+		return p->value.i < 0 ? 0 : (uint64_t)p->value.i;
+	case VIR_TYPED_PARAM_UINT:
+		return p->value.ui;
+	case VIR_TYPED_PARAM_LLONG:
+		return p->value.l < 0 ? 0 : (uint64_t)p->value.l;
+	case VIR_TYPED_PARAM_ULLONG:
+		return p->value.ul;
+	case VIR_TYPED_PARAM_DOUBLE:
+		return p->value.d < 0 ? 0 : (uint64_t)p->value.d;
+	default:
+		return 0;
+	}
+}
+
+static enum guest_state
+map_state(int st, int reason, enum guest_health *health)
+{
+	*health = HEALTH_NONE;
+	switch (st) {
+	case VIR_DOMAIN_RUNNING:
+	case VIR_DOMAIN_BLOCKED:
+		return GUEST_RUNNING;
+	case VIR_DOMAIN_PAUSED:
+		if (reason == VIR_DOMAIN_PAUSED_IOERROR ||
+		    reason == VIR_DOMAIN_PAUSED_WATCHDOG ||
+		    reason == VIR_DOMAIN_PAUSED_CRASHED)
+			*health = HEALTH_CRITICAL;
+		if (reason == VIR_DOMAIN_PAUSED_STARTING_UP)
+			return GUEST_STARTING;
+		if (reason == VIR_DOMAIN_PAUSED_SAVE ||
+		    reason == VIR_DOMAIN_PAUSED_SHUTTING_DOWN)
+			return GUEST_STOPPING;
+		return GUEST_PAUSED;
+	case VIR_DOMAIN_SHUTDOWN:
+		return GUEST_STOPPING;
+	case VIR_DOMAIN_SHUTOFF:
+		return reason == VIR_DOMAIN_SHUTOFF_SAVED ? GUEST_SAVED :
+		    GUEST_SHUTOFF;
+	case VIR_DOMAIN_CRASHED:
+		*health = HEALTH_CRITICAL;
+		return GUEST_CRASHED;
+	case VIR_DOMAIN_PMSUSPENDED:
+		return GUEST_SUSPENDED;
+	default:
+		return GUEST_UNKNOWN;
+	}
+}
+
+/* Figures of one record: fields starting "block."/"net." are summed over
+ * devices. The slow groups update the cache; otherwise the cached values
+ * are repeated with the time they were read. */
+static void
+read_record(struct backend_conn *c, virDomainStatsRecordPtr rec,
+    struct kvm_dom *d, bool slow, uint64_t now, struct raw_guest *g)
+{
+	int		 i, st = -1, reason = 0;
+	uint64_t	 avail = 0, unused = 0, bal_cur = 0, bal_max = 0;
+	unsigned	 seen = 0;
+	const char	*f, *dot;
+
+	(void)c;
+#define SEEN_AVAIL	(1u << 0)
+#define SEEN_UNUSED	(1u << 1)
+#define SEEN_BAL	(1u << 2)
+#define SEEN_BALMAX	(1u << 3)
+#define SEEN_VCPU	(1u << 4)
+#define SEEN_BLOCK	(1u << 5)
+	if (slow) {
+		d->slow_have = 0;
+		d->disk_rd = d->disk_wr = 0;
+		d->slow_ns = now;
+	}
+	for (i = 0; i < rec->nparams; i++) {
+		const virTypedParameter *p = &rec->params[i];
+
+		f = p->field;
+		if (strcmp(f, "state.state") == 0)
+			st = (int)param_u64(p);
+		else if (strcmp(f, "state.reason") == 0)
+			reason = (int)param_u64(p);
+		else if (strcmp(f, "cpu.time") == 0) {
+			g->cpu_time_ns = param_u64(p);
+			g->have |= RAW_CPU_TIME;
+		} else if (strcmp(f, "net.count") == 0)
+			g->have |= RAW_NET;
+		else if (strncmp(f, "net.", 4) == 0 &&
+		    (dot = strchr(f + 4, '.')) != NULL) {
+			if (strcmp(dot, ".rx.bytes") == 0)
+				g->net_rx_bytes += param_u64(p);
+			else if (strcmp(dot, ".tx.bytes") == 0)
+				g->net_tx_bytes += param_u64(p);
+		} else if (!slow)
+			continue;
+		else if (strcmp(f, "balloon.current") == 0) {
+			bal_cur = param_u64(p) * 1024;
+			seen |= SEEN_BAL;
+		} else if (strcmp(f, "balloon.maximum") == 0) {
+			bal_max = param_u64(p) * 1024;
+			seen |= SEEN_BALMAX;
+		} else if (strcmp(f, "balloon.available") == 0) {
+			avail = param_u64(p) * 1024;
+			seen |= SEEN_AVAIL;
+		} else if (strcmp(f, "balloon.unused") == 0) {
+			unused = param_u64(p) * 1024;
+			seen |= SEEN_UNUSED;
+		} else if (strcmp(f, "vcpu.current") == 0) {
+			d->vcpus = (int)param_u64(p);
+			seen |= SEEN_VCPU;
+		} else if (strcmp(f, "block.count") == 0)
+			seen |= SEEN_BLOCK;
+		else if (strncmp(f, "block.", 6) == 0 &&
+		    (dot = strchr(f + 6, '.')) != NULL) {
+			if (strcmp(dot, ".rd.bytes") == 0)
+				d->disk_rd += param_u64(p);
+			else if (strcmp(dot, ".wr.bytes") == 0)
+				d->disk_wr += param_u64(p);
+		}
+	}
+	if (slow) {
+		if (seen & SEEN_BAL) {
+			d->mem = bal_cur;
+			d->slow_have |= RAW_MEM;
+		}
+		if (seen & SEEN_BALMAX) {
+			d->mem_max = bal_max;
+			d->slow_have |= RAW_MEM_MAX;
+		}
+		if ((seen & SEEN_AVAIL) && (seen & SEEN_UNUSED) &&
+		    avail >= unused) {
+			d->mem_used = avail - unused;
+			d->slow_have |= RAW_MEM_USED;
+		}
+		if (seen & SEEN_VCPU)
+			d->slow_have |= RAW_VCPUS;
+		if (seen & SEEN_BLOCK)
+			d->slow_have |= RAW_DISK;
+	}
+
+	g->state = map_state(st, reason, &g->health);
+	/* A guest that is not running holds no live figures. */
+	if (g->state == GUEST_SHUTOFF || g->state == GUEST_SAVED ||
+	    g->state == GUEST_CRASHED || g->state == GUEST_UNKNOWN)
+		d->slow_have = 0;
+	g->have |= d->slow_have;
+	g->mem_bytes = d->mem;
+	g->mem_used_bytes = d->mem_used;
+	g->disk_rd_bytes = d->disk_rd;
+	g->disk_wr_bytes = d->disk_wr;
+	g->slow_ns = d->slow_ns;
+	if (d->slow_have & RAW_VCPUS)
+		g->vcpus = d->vcpus;
+	else if (d->xml_vcpus > 0) {
+		g->vcpus = d->xml_vcpus;
+		g->have |= RAW_VCPUS;
+	}
+	if (d->slow_have & RAW_MEM_MAX)
+		g->mem_max_bytes = d->mem_max;
+	else if (d->xml_mem_max > 0) {
+		g->mem_max_bytes = d->xml_mem_max;
+		g->have |= RAW_MEM_MAX;
+	}
+}
+
+static int
+get_all_stats(struct backend_conn *c, unsigned stats,
+    virDomainStatsRecordPtr **recs, struct cv_err *err)
+{
+	unsigned	flags = c->nowait ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT : 0;
+	int		n;
+
+	n = virConnectGetAllDomainStats(c->conn, stats, recs, flags);
+	if (n < 0 && c->nowait) {
+		virErrorPtr e = virGetLastError();
+
+		/* Drivers without NOWAIT (the test driver) refuse the flag. */
+		if (e != NULL && (e->code == VIR_ERR_INVALID_ARG ||
+		    e->code == VIR_ERR_NO_SUPPORT)) {
+			c->nowait = false;
+			n = virConnectGetAllDomainStats(c->conn, stats, recs, 0);
+		}
+	}
+	if (n < 0)
+		return lv_err(err, CV_E_PROTOCOL, "domain stats");
+	return n;
+}
+
+static int
+kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
+{
+	virDomainStatsRecordPtr	*recs = NULL;
+	unsigned		 stats;
+	uint64_t		 now;
+	size_t			 sorted, cap;
+	int			 n, i, closed;
+	bool			 slow;
+
+	if ((closed = atomic_load(&c->closed)) != 0)
+		return cv_err_set(err, CV_E_CONNECT, "connection closed (%s)",
+		    closed - 1 == VIR_CONNECT_CLOSE_REASON_KEEPALIVE ?
+		    "keepalive timeout" : closed - 1 ==
+		    VIR_CONNECT_CLOSE_REASON_EOF ? "end of file" : "error");
+	apply_dirty(c);
+	now = backend_now_ns();
+	slow = c->last_slow_ns == 0 ||
+	    now - c->last_slow_ns >= (uint64_t)(c->slow_s * 1e9);
+	stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+	    VIR_DOMAIN_STATS_INTERFACE;
+	if (slow)
+		stats |= VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
+		    VIR_DOMAIN_STATS_BLOCK;
+	if ((n = get_all_stats(c, stats, &recs, err)) < 0)
+		return -1;
+	now = backend_now_ns();
+	if (slow)
+		c->last_slow_ns = now;
+
+	s->n = 0;
+	s->taken_ns = now;
+	sorted = c->ndoms;
+	cap = c->ndoms;
+	for (i = 0; i < n; i++) {
+		struct kvm_dom		*d;
+		struct raw_guest	*g;
+
+		if ((d = dom_lookup(c, recs[i]->dom, sorted, &cap)) == NULL)
+			continue;
+		g = raw_sample_next(s);
+		memcpy(g->id, d->uuid, sizeof d->uuid);
+		read_record(c, recs[i], d, slow, now, g);
+	}
+	virDomainStatsRecordListFree(recs);
+	dom_sweep(c);
+
+	/* Names and strings point into the cache, which the sweep moved:
+	 * point them again. */
+	for (i = 0; i < (int)s->n; i++) {
+		struct raw_guest	*g = &s->guests[i];
+		struct kvm_dom		*d = dom_find(c, g->id);
+
+		if (d == NULL)
+			continue;
+		g->name = d->name;
+		g->os = d->os;
+		g->os_id = d->os_id;
+		g->virt_type = d->virt_type[0] ? d->virt_type : NULL;
+		g->machine = d->machine;
+	}
+	return 0;
+}
+
+/* ---- identity ---- */
+
+static void
+read_platform(const struct cfg_host *hc, const struct kvm_uri *u,
+    double timeout, struct raw_host *rh)
+{
+	struct sshx_target	 t;
+	struct cv_err		 err;
+	char			*text = NULL;
+	size_t			 len;
+	int			 status = 0;
+	FILE			*f;
+
+	cv_err_clear(&err);
+	if (u->host[0] == '\0') {
+		if ((f = fopen("/etc/os-release", "r")) == NULL)
+			f = fopen("/usr/lib/os-release", "r");
+		if (f != NULL) {
+			text = xcalloc(1, OS_RELEASE_MAX);
+			len = fread(text, 1, OS_RELEASE_MAX - 1, f);
+			text[len] = '\0';
+			fclose(f);
+		}
+	} else if (kvm_uri_is_ssh(u)) {
+		memset(&t, 0, sizeof t);
+		t.host = u->host;
+		t.user = u->user[0] ? u->user : NULL;
+		t.port = u->port;
+		t.identity = u->keyfile[0] ? u->keyfile : hc->identity;
+		t.known_hosts = hc->known_hosts ? hc->known_hosts :
+		    (u->known_hosts[0] ? u->known_hosts : NULL);
+		t.timeout_s = timeout;
+		if (sshx_run(&t, "cat /etc/os-release 2>/dev/null || "
+		    "cat /usr/lib/os-release", OS_RELEASE_MAX, &text, &len,
+		    &status, &err) == -1)
+			text = NULL;
+	} else
+		cv_err_set(&err, CV_E_UNSUPPORTED, "transport '%s' has no SSH",
+		    u->transport[0] ? u->transport : "tls");
+	if (text == NULL || platform_from_os_release(text, rh->platform,
+	    sizeof rh->platform) == -1)
+		snprintf(rh->notice, sizeof rh->notice, "host platform not "
+		    "detected (%.180s); set platform = in the config",
+		    err.msg[0] ? err.msg : "no /etc/os-release");
+	free(text);
+}
+
+static void
+read_identity(struct backend_conn *c, struct raw_host *rh)
+{
+	unsigned long	 ver = 0;
+	const char	*type;
+	char		*host;
+	virNodeInfo	 ni;
+
+	if ((host = virConnectGetHostname(c->conn)) != NULL) {
+		strlcpy_cv(rh->hostname, host, sizeof rh->hostname);
+		free(host);
+	}
+	type = virConnectGetType(c->conn);
+	if (virConnectGetVersion(c->conn, &ver) == 0 && ver > 0)
+		snprintf(rh->hypervisor, sizeof rh->hypervisor, "%s %lu.%lu.%lu",
+		    type ? type : "?", ver / 1000000, ver / 1000 % 1000,
+		    ver % 1000);
+	else if (type != NULL)
+		strlcpy_cv(rh->hypervisor, type, sizeof rh->hypervisor);
+	if (virNodeGetInfo(c->conn, &ni) == 0)
+		rh->logical_cpus = (int)ni.cpus;
+}
+
+static int
+kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
+    struct backend_conn **out, struct raw_host *rh, struct cv_err *err)
+{
+	struct backend_conn	*c;
+	struct kvm_uri		 u;
+	virConnectAuth		 auth = { NULL, 0, NULL, NULL };
+	char			*uri;
+
+	if (hc->uri == NULL || kvm_uri_parse(hc->uri, &u) == -1)
+		return cv_err_set(err, CV_E_CONFIG, "bad libvirt URI '%s'",
+		    hc->uri ? hc->uri : "");
+	c = xcalloc(1, sizeof *c);
+	pthread_mutex_init(&c->dirty_lock, NULL);
+	atomic_init(&c->closed, 0);
+	c->lifecycle_cb = -1;
+	c->nowait = true;
+	c->slow_s = bp->slow_refresh_s;
+	c->name = xstrdup(hc->name);
+
+	/* No auth callbacks: crossvisor never prompts. */
+	uri = kvm_uri_for_open(hc->uri, &u);
+	c->conn = virConnectOpenAuth(uri, &auth, 0);
+	free(uri);
+	if (c->conn == NULL) {
+		lv_err(err, CV_E_CONNECT, "libvirt");
+		kvm_close(c);
+		return -1;
+	}
+	virConnectSetKeepAlive(c->conn, 5, 3);
+	if (virConnectRegisterCloseCallback(c->conn, on_close, c, NULL) == 0)
+		c->close_cb = true;
+	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), c, NULL);
+
+	read_identity(c, rh);
+	if (hc->platform == NULL)
+		read_platform(hc, &u, bp->timeout_s, rh);
+	if (strcmp(u.transport, "libssh") == 0 && rh->notice[0] == '\0')
+		snprintf(rh->notice, sizeof rh->notice, "qemu+libssh:// with "
+		    "libvirt 9.0 and libssh 0.10 stalls about 5 s on replies "
+		    "over a few KiB; qemu+ssh:// is recommended");
+	*out = c;
+	return 0;
+}
+
+static void
+kvm_close(struct backend_conn *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	if (c->conn != NULL) {
+		if (c->lifecycle_cb >= 0)
+			virConnectDomainEventDeregisterAny(c->conn,
+			    c->lifecycle_cb);
+		if (c->close_cb)
+			virConnectUnregisterCloseCallback(c->conn, on_close);
+		virConnectClose(c->conn);
+	}
+	for (i = 0; i < c->ndoms; i++)
+		dom_done(&c->doms[i]);
+	free(c->doms);
+	free(c->name);
+	pthread_mutex_destroy(&c->dirty_lock);
+	free(c);
+}
+
+/* ---- actions ---- */
+
+static int
+take_snapshot(virDomainPtr dom, struct cv_err *err)
+{
+	virDomainSnapshotPtr	 snap;
+	char			 xml[256], name[64];
+	time_t			 now = time(NULL);
+	struct tm		 tm;
+
+	gmtime_r(&now, &tm);
+	strftime(name, sizeof name, "crossvisor-%Y%m%d-%H%M%S", &tm);
+	snprintf(xml, sizeof xml, "<domainsnapshot><name>%s</name>"
+	    "<description>taken by crossvisor</description>"
+	    "</domainsnapshot>", name);
+	if ((snap = virDomainSnapshotCreateXML(dom, xml, 0)) == NULL)
+		return lv_err(err, CV_E_FAILED, "snapshot");
+	virDomainSnapshotFree(snap);
+	cv_err_set(err, CV_E_NONE, "snapshot %s taken", name);
+	return 0;
+}
+
+/* A request the guest already satisfies is done, and says so. */
+static int
+already(struct cv_err *err, const char *what)
+{
+	cv_err_set(err, CV_E_NONE, "already %s; nothing to do", what);
+	return 0;
+}
+
+static int
+run_action(virDomainPtr dom, int st, enum action a, struct cv_err *err)
+{
+	bool	active = st == VIR_DOMAIN_RUNNING || st == VIR_DOMAIN_BLOCKED ||
+		    st == VIR_DOMAIN_PAUSED || st == VIR_DOMAIN_PMSUSPENDED ||
+		    st == VIR_DOMAIN_SHUTDOWN;
+	int	rc;
+
+	switch (a) {
+	case ACTION_START:
+		if (active)
+			return already(err, "running");
+		rc = virDomainCreate(dom);
+		break;
+	case ACTION_SHUTDOWN:
+		if (!active)
+			return already(err, "off");
+		rc = virDomainShutdown(dom);
+		break;
+	case ACTION_REBOOT:
+		rc = virDomainReboot(dom, 0);
+		break;
+	case ACTION_RESET:
+		rc = virDomainReset(dom, 0);
+		break;
+	case ACTION_POWEROFF:
+		if (!active)
+			return already(err, "off");
+		rc = virDomainDestroy(dom);
+		break;
+	case ACTION_PAUSE:
+		if (st == VIR_DOMAIN_PAUSED)
+			return already(err, "paused");
+		rc = virDomainSuspend(dom);
+		break;
+	case ACTION_RESUME:
+		if (st == VIR_DOMAIN_RUNNING)
+			return already(err, "running");
+		rc = st == VIR_DOMAIN_PMSUSPENDED ?
+		    virDomainPMWakeup(dom, 0) : virDomainResume(dom);
+		break;
+	case ACTION_SAVE:
+		rc = virDomainManagedSave(dom, 0);
+		break;
+	case ACTION_SNAPSHOT:
+		return take_snapshot(dom, err);
+	default:
+		return cv_err_set(err, CV_E_UNSUPPORTED, "unknown action");
+	}
+	if (rc < 0)
+		return lv_err(err, CV_E_FAILED, action_name(a));
+	return 0;
+}
+
+static int
+kvm_act(struct backend_conn *c, const char *id, enum action a,
+    struct cv_err *err)
+{
+	virDomainPtr	dom;
+	int		st = -1, reason, rc;
+
+	if ((dom = virDomainLookupByUUIDString(c->conn, id)) == NULL)
+		return lv_err(err, CV_E_NOTFOUND, "guest");
+	if (virDomainGetState(dom, &st, &reason, 0) < 0)
+		st = -1;
+	rc = run_action(dom, st, a, err);
+	virDomainFree(dom);
+	return rc;
+}

@@ -1,0 +1,229 @@
+/* crossvisor's own SSH sessions with libssh. Runs on a poller thread. */
+#include "backends/sshx.h"
+
+#include <libssh/libssh.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/xmalloc.h"
+
+void
+sshx_init(void)
+{
+	ssh_init();
+}
+
+static char *
+server_fingerprint(ssh_session s)
+{
+	ssh_key		 key = NULL;
+	unsigned char	*hash = NULL;
+	size_t		 hlen;
+	char		*fp = NULL;
+
+	if (ssh_get_server_publickey(s, &key) != SSH_OK)
+		return NULL;
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+	    &hlen) == 0) {
+		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
+		    hlen);
+		ssh_clean_pubkey_hash(&hash);
+	}
+	ssh_key_free(key);
+	return fp;
+}
+
+/* The name known_hosts files use: host, or [host]:port off port 22. */
+static void
+known_name(const struct sshx_target *t, ssh_session s, char *buf, size_t len)
+{
+	unsigned int	port = 22;
+	char		*host = NULL;
+
+	ssh_options_get_port(s, &port);
+	if (ssh_options_get(s, SSH_OPTIONS_HOST, &host) != SSH_OK)
+		host = NULL;
+	if (port == 22)
+		snprintf(buf, len, "%s", host ? host : t->host);
+	else
+		snprintf(buf, len, "[%s]:%u", host ? host : t->host, port);
+	ssh_string_free_char(host);
+}
+
+/* Refuses any host key that known_hosts does not vouch for, saying which
+ * key was offered and how to trust it. */
+static int
+verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
+{
+	enum ssh_known_hosts_e	 st = ssh_session_is_known_server(s);
+	char			*fp;
+	char			 name[300];
+	const char		*kh = t->known_hosts ? t->known_hosts :
+				    "~/.ssh/known_hosts";
+	int			 rc = -1;
+
+	if (st == SSH_KNOWN_HOSTS_OK)
+		return 0;
+	fp = server_fingerprint(s);
+	known_name(t, s, name, sizeof name);
+	switch (st) {
+	case SSH_KNOWN_HOSTS_CHANGED:
+	case SSH_KNOWN_HOSTS_OTHER:
+		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED: now "
+		    "%s; refused. If the change is expected: ssh-keygen -R "
+		    "'%s' -f %s, then trust the new key", name,
+		    fp ? fp : "?", name, kh);
+		break;
+	case SSH_KNOWN_HOSTS_NOT_FOUND:
+	case SSH_KNOWN_HOSTS_UNKNOWN:
+		cv_err_set(err, CV_E_HOSTKEY, "unknown host key of %s (%s); "
+		    "refused. To trust it, check the fingerprint, then: "
+		    "ssh-keyscan %s >> %s", name, fp ? fp : "?", name, kh);
+		break;
+	default:
+		cv_err_set(err, CV_E_HOSTKEY, "cannot check the host key of "
+		    "%s: %s", name, ssh_get_error(s));
+		break;
+	}
+	ssh_string_free_char(fp);
+	return rc;
+}
+
+static int
+authenticate(const struct sshx_target *t, ssh_session s, struct cv_err *err)
+{
+	ssh_key	key = NULL;
+	int	rc;
+
+	if (t->identity != NULL) {
+		if (ssh_pki_import_privkey_file(t->identity, NULL, NULL, NULL,
+		    &key) != SSH_OK)
+			return cv_err_set(err, CV_E_AUTH, "cannot read the "
+			    "identity file %s", t->identity);
+		rc = ssh_userauth_publickey(s, NULL, key);
+		ssh_key_free(key);
+	} else
+		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
+	if (rc != SSH_AUTH_SUCCESS)
+		return cv_err_set(err, CV_E_AUTH, "authentication refused "
+		    "(tried %s): %s", t->identity ? t->identity :
+		    "ssh-agent and default keys", ssh_get_error(s));
+	return 0;
+}
+
+static int
+open_session(const struct sshx_target *t, ssh_session *out,
+    struct cv_err *err)
+{
+	ssh_session	s = ssh_new();
+	long		timeout = (long)(t->timeout_s + 0.999);
+	int		zero = 0;
+
+	if (s == NULL)
+		return cv_err_set(err, CV_E_FAILED, "ssh_new failed");
+	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &zero);
+	ssh_options_set(s, SSH_OPTIONS_HOST, t->host);
+	ssh_options_parse_config(s, NULL);
+	if (t->port > 0)
+		ssh_options_set(s, SSH_OPTIONS_PORT, &t->port);
+	if (t->user != NULL)
+		ssh_options_set(s, SSH_OPTIONS_USER, t->user);
+	if (t->known_hosts != NULL)
+		ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, t->known_hosts);
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+	if (ssh_connect(s) != SSH_OK) {
+		cv_err_set(err, CV_E_CONNECT, "ssh to %s: %s", t->host,
+		    ssh_get_error(s));
+		goto fail;
+	}
+	if (verify_host(t, s, err) == -1 || authenticate(t, s, err) == -1)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	ssh_disconnect(s);
+	ssh_free(s);
+	return -1;
+}
+
+/* Reads a channel to EOF within the deadline and at most max bytes. */
+static int
+read_all(ssh_channel ch, uint64_t deadline, size_t max, char **out,
+    size_t *outlen, struct cv_err *err)
+{
+	char	*buf = xmalloc(4096);
+	size_t	 cap = 4096, len = 0;
+	int	 n;
+
+	for (;;) {
+		int64_t left = (int64_t)deadline - (int64_t)clock_mono_ms();
+
+		if (left <= 0) {
+			free(buf);
+			return cv_err_set(err, CV_E_TIMEOUT, "no complete "
+			    "answer in time");
+		}
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = ssh_channel_read_timeout(ch, buf + len, (uint32_t)(cap -
+		    len - 1), 0, (int)(left < 1000 ? left : 1000));
+		if (n == SSH_ERROR) {
+			free(buf);
+			return cv_err_set(err, CV_E_CONNECT, "ssh read failed");
+		}
+		if (n == 0 && ssh_channel_is_eof(ch))
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			return cv_err_set(err, CV_E_PROTOCOL, "answer larger "
+			    "than %zu bytes; cut off", max);
+		}
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* Runs cmd on the target and returns its standard output (NUL-terminated,
+ * at most max bytes) and exit status. */
+int
+sshx_run(const struct sshx_target *t, const char *cmd, size_t max,
+    char **out, size_t *outlen, int *status, struct cv_err *err)
+{
+	uint64_t	deadline = clock_mono_ms() +
+			    (uint64_t)(t->timeout_s * 1000);
+	ssh_session	s = NULL;
+	ssh_channel	ch = NULL;
+	int		rc = -1;
+
+	*out = NULL;
+	if (open_session(t, &s, err) == -1)
+		return -1;
+	if ((ch = ssh_channel_new(s)) == NULL ||
+	    ssh_channel_open_session(ch) != SSH_OK ||
+	    ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+		cv_err_set(err, CV_E_PROTOCOL, "ssh exec on %s: %s", t->host,
+		    ssh_get_error(s));
+		goto out;
+	}
+	if (read_all(ch, deadline, max, out, outlen, err) == -1)
+		goto out;
+	ssh_channel_send_eof(ch);
+	*status = ssh_channel_get_exit_status(ch);
+	rc = 0;
+out:
+	if (ch != NULL) {
+		ssh_channel_close(ch);
+		ssh_channel_free(ch);
+	}
+	ssh_disconnect(s);
+	ssh_free(s);
+	return rc;
+}

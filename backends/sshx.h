@@ -1,0 +1,24 @@
+/* crossvisor's own SSH sessions (libssh): connect with a verified host key,
+ * authenticate, run one command and capture its output, all with timeouts.
+ * Runs on the calling poller thread; a session never crosses threads. */
+#ifndef CV_BACKENDS_SSHX_H
+#define CV_BACKENDS_SSHX_H
+
+#include <stddef.h>
+
+struct cv_err;
+
+struct sshx_target {
+	const char	*host;		/* name or alias (ssh_config applies) */
+	const char	*user;		/* NULL: ssh_config or login */
+	int		 port;		/* 0: ssh_config or 22 */
+	const char	*identity;	/* NULL: agent and default keys */
+	const char	*known_hosts;	/* NULL: ~/.ssh/known_hosts */
+	double		 timeout_s;
+};
+
+void	sshx_init(void);
+int	sshx_run(const struct sshx_target *, const char *cmd, size_t max,
+	    char **out, size_t *outlen, int *status, struct cv_err *);
+
+#endif

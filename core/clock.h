@@ -1,0 +1,14 @@
+/* Clocks: monotonic milliseconds, and the wall clock that
+ * CROSSVISOR_FAKE_CLOCK can freeze so demo screens are byte-stable. */
+#ifndef CV_CORE_CLOCK_H
+#define CV_CORE_CLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+uint64_t	clock_mono_ms(void);
+uint64_t	clock_mono_ns(void);
+int64_t		clock_wall(void);
+bool		clock_is_fake(void);
+
+#endif

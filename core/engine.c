@@ -1,0 +1,715 @@
+/* The engine: one poller thread per host owning its backend connection, and
+ * a watchdog thread that shows a host down when a call outlives its
+ * deadline. Pollers publish immutable snapshots to the fleet. */
+#include "core/engine.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backends/backend.h"
+#include "core/cert.h"
+#include "core/clock.h"
+#include "core/conf.h"
+#include "core/demo.h"
+#include "core/err.h"
+#include "core/evlog.h"
+#include "core/fleet.h"
+#include "core/rates.h"
+#include "core/snap.h"
+#include "core/xmalloc.h"
+
+#define QUEUE_MAX	64
+#define WATCH_MS	200
+
+struct action_req {
+	uint64_t	 id;
+	enum action	 action;
+	char		 guest_id[40];
+	char		 guest_name[128];
+};
+
+struct poller {
+	struct engine		*eng;		/* (borrowed) */
+	size_t			 idx;
+	const struct cfg_host	*hc;		/* (borrowed) */
+	const struct backend_ops *ops;		/* NULL: unknown type */
+	pthread_t		 thread;
+	bool			 started;
+
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct action_req	 queue[QUEUE_MAX];	/* Locked by lock. */
+	size_t			 nqueue;		/* Locked by lock. */
+	bool			 stop;			/* Locked by lock. */
+	struct host_snap	*last;		/* Locked by lock: published */
+	uint64_t		 call_deadline;	/* Locked by lock: 0 idle */
+	const char		*call_what;	/* Locked by lock. */
+	bool			 overdue;	/* Locked by lock. */
+	atomic_bool		 exited;
+
+	/* Private to the poller thread. */
+	struct backend_conn	*conn;
+	struct raw_host		 rh;
+	struct raw_sample	 sample;
+	struct rate_prev	*prev;		/* (owned) sorted by id */
+	size_t			 nprev;
+	unsigned		 polls;
+	uint64_t		 good_ms;
+	int64_t			 good_wall;
+	bool			 was_up;
+	unsigned		 seed;
+	char			 last_notice[256];
+};
+
+struct engine {
+	const struct cfg	*cfg;		/* (borrowed) */
+	struct fleet		*fleet;		/* (owned) */
+	struct evlog		*evlog;		/* (owned) */
+	struct poller		*pollers;	/* (owned) cfg->nhosts */
+	size_t			 n;
+	pthread_t		 watchdog;
+	bool			 watching;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	bool			 stop;		/* Locked by lock. */
+};
+
+static void	*poller_main(void *);
+static void	*watchdog_main(void *);
+
+/* ---- snapshots ---- */
+
+static void
+host_info_init(struct poller *p, struct host_snap_info *hi,
+    enum host_state st)
+{
+	memset(hi, 0, sizeof *hi);
+	hi->name = p->hc->name;
+	hi->type = p->hc->type;
+	hi->state = st;
+	hi->platform = p->hc->platform != NULL ? p->hc->platform :
+	    (p->rh.platform[0] != '\0' ? p->rh.platform : NULL);
+	hi->hypervisor = p->rh.hypervisor[0] != '\0' ? p->rh.hypervisor : NULL;
+	hi->hostname = p->rh.hostname[0] != '\0' ? p->rh.hostname : NULL;
+	hi->demo = p->hc->demo;
+	hi->taken_ms = clock_mono_ms();
+	hi->good_ms = p->good_ms;
+	hi->good_wall = p->good_wall;
+	hi->latency_ms = -1;
+	hi->polls = p->polls;
+}
+
+static void
+publish(struct poller *p, struct host_snap *s)
+{
+	pthread_mutex_lock(&p->lock);
+	snap_unref(p->last);
+	p->last = snap_ref(s);
+	pthread_mutex_unlock(&p->lock);
+	fleet_publish(p->eng->fleet, p->idx, s);
+}
+
+/* A down (or connecting) host keeps its last-known guests, marked stale. */
+static struct host_snap *
+build_unreachable(struct poller *p, const struct host_snap *last,
+    enum host_state st, const char *error)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	size_t			 i, n;
+
+	host_info_init(p, &hi, st);
+	hi.error = error;
+	n = last != NULL ? last->nguests : 0;
+	hi.stale = n > 0;
+	if (last != NULL && last->latency_ms >= 0)
+		hi.latency_ms = last->latency_ms;
+	b = snap_builder_create(&hi, n);
+	for (i = 0; i < n; i++)
+		snap_builder_add(b, &last->guests[i]);
+	return snap_builder_finish(b);
+}
+
+static void
+publish_unreachable(struct poller *p, enum host_state st, const char *error)
+{
+	struct host_snap	*last, *s;
+
+	pthread_mutex_lock(&p->lock);
+	last = p->last != NULL ? snap_ref(p->last) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	s = build_unreachable(p, last, st, error);
+	snap_unref(last);
+	publish(p, s);
+}
+
+static void
+event(struct poller *p, enum evlog_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+event(struct poller *p, enum evlog_kind kind, const char *fmt, ...)
+{
+	struct evlog_entry	e;
+	va_list			ap;
+
+	memset(&e, 0, sizeof e);
+	e.kind = kind;
+	e.ok = kind != EV_HOST_DOWN;
+	strlcpy_cv(e.host, p->hc->name, sizeof e.host);
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	va_end(ap);
+	evlog_add(p->eng->evlog, &e);
+}
+
+/* ---- rates across polls ---- */
+
+static int
+prev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rate_prev *)a)->id,
+	    ((const struct rate_prev *)b)->id);
+}
+
+static const struct rate_prev *
+prev_find(const struct poller *p, const char *id)
+{
+	struct rate_prev	key;
+
+	if (p->nprev == 0)
+		return NULL;
+	strlcpy_cv(key.id, id, sizeof key.id);
+	return bsearch(&key, p->prev, p->nprev, sizeof *p->prev, prev_cmp);
+}
+
+/* Turns the raw sample into a snapshot: rates, demo figures, verdicts. */
+static struct host_snap *
+build_sample(struct poller *p, int64_t latency_ms)
+{
+	const struct raw_sample	*rs = &p->sample;
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct rate_prev	*next;
+	struct guest_snap	 g;
+	struct cert_input	 ci;
+	int64_t			 wall = clock_wall();
+	size_t			 i;
+
+	host_info_init(p, &hi, HOST_UP);
+	hi.latency_ms = latency_ms;
+	b = snap_builder_create(&hi, rs->n);
+	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
+	for (i = 0; i < rs->n; i++) {
+		const struct raw_guest *r = &rs->guests[i];
+
+		memset(&g, 0, sizeof g);
+		g.name = r->name;
+		g.id = r->id;
+		g.os = r->os;
+		g.os_id = r->os_id;
+		g.virt_type = r->virt_type;
+		g.machine = r->machine;
+		g.state = r->state;
+		g.health = r->health;
+		rates_compute(prev_find(p, r->id), r, rs->taken_ns,
+		    p->rh.logical_cpus, &g, &next[i]);
+		if (p->hc->demo)
+			demo_fill(&g, wall);
+		memset(&ci, 0, sizeof ci);
+		ci.hv_type = p->hc->type;
+		ci.platform = hi.platform;
+		ci.os_id = r->os_id;
+		ci.os = r->os;
+		ci.virt_type = r->virt_type;
+		ci.machine = r->machine;
+		ci.vcpus = g.vcpus;
+		ci.mem_max_bytes = g.mem_max_bytes;
+		cert_evaluate(NULL, &ci, &g.cert);
+		snap_builder_add(b, &g);
+	}
+	qsort(next, rs->n, sizeof *next, prev_cmp);
+	free(p->prev);
+	p->prev = next;
+	p->nprev = rs->n;
+	return snap_builder_finish(b);
+}
+
+/* ---- the poller thread ---- */
+
+static bool
+should_stop(struct poller *p)
+{
+	bool	stop;
+
+	pthread_mutex_lock(&p->lock);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->lock);
+	return stop;
+}
+
+static void
+call_begin(struct poller *p, const char *what, double timeout_s)
+{
+	pthread_mutex_lock(&p->lock);
+	p->call_deadline = clock_mono_ms() + (uint64_t)(timeout_s * 1000);
+	p->call_what = what;
+	p->overdue = false;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+call_end(struct poller *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->call_deadline = 0;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Sleeps until deadline_ms (monotonic), a queued action or stop. */
+static void
+wait_until(struct poller *p, uint64_t deadline_ms, bool wake_on_action)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)(deadline_ms / 1000);
+	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stop && !(wake_on_action && p->nqueue > 0) &&
+	    clock_mono_ms() < deadline_ms)
+		if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) ==
+		    ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static bool
+take_request(struct poller *p, struct action_req *req)
+{
+	bool	got = false;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->nqueue > 0) {
+		*req = p->queue[0];
+		memmove(&p->queue[0], &p->queue[1],
+		    (p->nqueue - 1) * sizeof p->queue[0]);
+		p->nqueue--;
+		got = true;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return got;
+}
+
+static void
+action_outcome(struct poller *p, const struct action_req *req, bool ok,
+    const char *msg)
+{
+	struct evlog_entry	e;
+
+	memset(&e, 0, sizeof e);
+	e.kind = EV_ACTION;
+	e.action_id = req->id;
+	e.ok = ok;
+	strlcpy_cv(e.host, p->hc->name, sizeof e.host);
+	strlcpy_cv(e.guest, req->guest_name, sizeof e.guest);
+	strlcpy_cv(e.what, action_name(req->action), sizeof e.what);
+	strlcpy_cv(e.msg, msg, sizeof e.msg);
+	evlog_add(p->eng->evlog, &e);
+}
+
+/* While the host is down, queued actions are refused at once rather than
+ * left to run minutes later. */
+static void
+refuse_queued(struct poller *p, const char *why)
+{
+	struct action_req	req;
+	char			msg[256];
+
+	while (take_request(p, &req)) {
+		snprintf(msg, sizeof msg, "%s: host %s is down: %s",
+		    action_name(req.action), p->hc->name, why);
+		action_outcome(p, &req, false, msg);
+	}
+}
+
+static bool
+run_actions(struct poller *p)
+{
+	struct action_req	req;
+	struct cv_err		err;
+	char			msg[256];
+	bool			any = false;
+
+	while (take_request(p, &req)) {
+		any = true;
+		cv_err_clear(&err);
+		call_begin(p, action_name(req.action), p->eng->cfg->poll_timeout);
+		if (p->ops->act(p->conn, req.guest_id, req.action, &err) == 0) {
+			/* A backend may say more than "done" (a no-op). */
+			snprintf(msg, sizeof msg, "%s", err.msg[0] != '\0' ?
+			    err.msg : action_past(req.action));
+			action_outcome(p, &req, true, msg);
+		} else
+			action_outcome(p, &req, false, err.msg);
+		call_end(p);
+	}
+	return any;
+}
+
+static double
+backoff_next(struct poller *p, double cur)
+{
+	double	max = p->eng->cfg->backoff_max;
+	double	jitter = (double)(rand_r(&p->seed) % 1000) / 1000.0;
+	double	next = cur * 2;
+
+	if (next > max)
+		next = max;
+	/* Up to a quarter either way, so hosts that failed together do not
+	 * all retry together. */
+	return next * (0.75 + jitter * 0.5);
+}
+
+static void
+host_down(struct poller *p, const struct cv_err *err)
+{
+	publish_unreachable(p, HOST_DOWN, err->msg);
+	if (p->was_up || p->polls == 0)
+		event(p, EV_HOST_DOWN, "down: %s", err->msg);
+	p->was_up = false;
+	if (p->conn != NULL) {
+		p->ops->close(p->conn);
+		p->conn = NULL;
+	}
+}
+
+static int
+connect_host(struct poller *p, struct cv_err *err)
+{
+	struct backend_params	bp;
+	int			rc;
+
+	memset(&p->rh, 0, sizeof p->rh);
+	bp.timeout_s = p->eng->cfg->connect_timeout;
+	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
+	call_begin(p, "connect", bp.timeout_s);
+	rc = p->ops->open(p->hc, &bp, &p->conn, &p->rh, err);
+	call_end(p);
+	if (rc == -1) {
+		p->conn = NULL;
+		return -1;
+	}
+	/* Said once, not at every reconnect. */
+	if (p->rh.notice[0] != '\0' && strcmp(p->rh.notice,
+	    p->last_notice) != 0) {
+		event(p, EV_NOTICE, "%s", p->rh.notice);
+		strlcpy_cv(p->last_notice, p->rh.notice,
+		    sizeof p->last_notice);
+	}
+	return 0;
+}
+
+static int
+poll_host(struct poller *p, struct cv_err *err)
+{
+	uint64_t	t0 = clock_mono_ms();
+	int		rc;
+
+	call_begin(p, "poll", p->eng->cfg->poll_timeout);
+	rc = p->ops->poll(p->conn, &p->sample, err);
+	call_end(p);
+	if (rc == -1)
+		return -1;
+	p->polls++;
+	p->good_ms = clock_mono_ms();
+	p->good_wall = clock_wall();
+	publish(p, build_sample(p, (int64_t)(p->good_ms - t0)));
+	if (!p->was_up)
+		event(p, EV_HOST_UP, "up%s%s", p->rh.hypervisor[0] ? ": " : "",
+		    p->rh.hypervisor);
+	p->was_up = true;
+	return 0;
+}
+
+static void *
+poller_main(void *arg)
+{
+	struct poller	*p = arg;
+	const struct cfg *cfg = p->eng->cfg;
+	struct cv_err	 err;
+	double		 backoff = 0.5;
+	uint64_t	 next_poll = 0;
+
+	while (!should_stop(p)) {
+		cv_err_clear(&err);
+		if (p->conn == NULL && connect_host(p, &err) == -1) {
+			host_down(p, &err);
+			refuse_queued(p, err.msg);
+			backoff = backoff_next(p, backoff);
+			wait_until(p, clock_mono_ms() +
+			    (uint64_t)(backoff * 1000), false);
+			continue;
+		}
+		if (run_actions(p))
+			next_poll = 0;
+		if (clock_mono_ms() >= next_poll) {
+			next_poll = clock_mono_ms() +
+			    (uint64_t)(cfg->refresh * 1000);
+			if (poll_host(p, &err) == -1) {
+				host_down(p, &err);
+				refuse_queued(p, err.msg);
+				backoff = backoff_next(p, backoff);
+				wait_until(p, clock_mono_ms() +
+				    (uint64_t)(backoff * 1000), false);
+				continue;
+			}
+			backoff = 0.5;
+		}
+		wait_until(p, next_poll, true);
+	}
+	if (p->conn != NULL)
+		p->ops->close(p->conn);
+	p->conn = NULL;
+	atomic_store(&p->exited, true);
+	return NULL;
+}
+
+/* ---- the watchdog ---- */
+
+/* A call past its deadline shows the host down at once; the poller thread
+ * stays with its call (it is the only thread for that host) and takes over
+ * again when the call returns. */
+static void
+watch_poller(struct poller *p, uint64_t now)
+{
+	char	msg[128];
+	double	secs;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->call_deadline == 0 || now < p->call_deadline || p->overdue) {
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
+	p->overdue = true;
+	secs = strcmp(p->call_what, "connect") == 0 ?
+	    p->eng->cfg->connect_timeout : p->eng->cfg->poll_timeout;
+	snprintf(msg, sizeof msg, "no answer to %s within %.0f s", p->call_what,
+	    secs);
+	pthread_mutex_unlock(&p->lock);
+	publish_unreachable(p, HOST_DOWN, msg);
+	event(p, EV_HOST_DOWN, "down: %s", msg);
+}
+
+static void *
+watchdog_main(void *arg)
+{
+	struct engine	*e = arg;
+	struct timespec	 ts;
+	size_t		 i;
+	uint64_t	 until;
+
+	pthread_mutex_lock(&e->lock);
+	while (!e->stop) {
+		pthread_mutex_unlock(&e->lock);
+		for (i = 0; i < e->n; i++)
+			watch_poller(&e->pollers[i], clock_mono_ms());
+		until = clock_mono_ms() + WATCH_MS;
+		ts.tv_sec = (time_t)(until / 1000);
+		ts.tv_nsec = (long)(until % 1000) * 1000000L;
+		pthread_mutex_lock(&e->lock);
+		if (!e->stop)
+			pthread_cond_timedwait(&e->cond, &e->lock, &ts);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* ---- the engine ---- */
+
+static void
+cond_init_mono(pthread_cond_t *c)
+{
+	pthread_condattr_t	ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+struct engine *
+engine_create(const struct cfg *cfg, engine_backend_fn *find)
+{
+	struct engine	*e = xcalloc(1, sizeof *e);
+	size_t		 i;
+
+	e->cfg = cfg;
+	e->n = cfg->nhosts;
+	e->fleet = fleet_create(e->n);
+	e->evlog = evlog_create(1024);
+	e->pollers = xcalloc(e->n ? e->n : 1, sizeof *e->pollers);
+	pthread_mutex_init(&e->lock, NULL);
+	cond_init_mono(&e->cond);
+	for (i = 0; i < e->n; i++) {
+		struct poller *p = &e->pollers[i];
+
+		p->eng = e;
+		p->idx = i;
+		p->hc = &cfg->hosts[i];
+		p->ops = find(p->hc->type);
+		p->seed = (unsigned)(clock_mono_ns() ^ (i * 2654435761u));
+		pthread_mutex_init(&p->lock, NULL);
+		cond_init_mono(&p->cond);
+		atomic_init(&p->exited, false);
+		publish_unreachable(p, HOST_CONNECTING, NULL);
+	}
+	return e;
+}
+
+void
+engine_start(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->n; i++) {
+		struct poller	*p = &e->pollers[i];
+		char		 msg[128];
+
+		if (p->ops == NULL) {
+			snprintf(msg, sizeof msg, "no backend for type '%s'",
+			    p->hc->type);
+			publish_unreachable(p, HOST_DOWN, msg);
+			continue;
+		}
+		if (pthread_create(&p->thread, NULL, poller_main, p) != 0)
+			fatal("pthread_create");
+		p->started = true;
+	}
+	if (pthread_create(&e->watchdog, NULL, watchdog_main, e) != 0)
+		fatal("pthread_create");
+	e->watching = true;
+}
+
+struct fleet *
+engine_fleet(struct engine *e)
+{
+	return e->fleet;
+}
+
+struct evlog *
+engine_evlog(struct engine *e)
+{
+	return e->evlog;
+}
+
+/* Queues an action on the host's poller and returns its id; the outcome
+ * arrives as an EV_ACTION event. 0 and err when refused here. */
+uint64_t
+engine_submit(struct engine *e, size_t host, const char *guest_id,
+    const char *guest_name, enum action a, struct cv_err *err)
+{
+	struct poller		*p;
+	struct action_req	*req;
+	struct evlog_entry	 ev;
+	uint64_t		 id;
+
+	if (host >= e->n) {
+		cv_err_set(err, CV_E_NOTFOUND, "no such host");
+		return 0;
+	}
+	p = &e->pollers[host];
+	id = evlog_next_action_id(e->evlog);
+	if (action_check_allowed(e->cfg->read_only, a, err) == -1 ||
+	    (p->ops == NULL && cv_err_set(err, CV_E_UNSUPPORTED,
+	    "host %s has no backend", p->hc->name) == -1)) {
+		memset(&ev, 0, sizeof ev);
+		ev.kind = EV_ACTION;
+		ev.action_id = id;
+		strlcpy_cv(ev.host, p->hc->name, sizeof ev.host);
+		strlcpy_cv(ev.guest, guest_name, sizeof ev.guest);
+		strlcpy_cv(ev.what, action_name(a), sizeof ev.what);
+		strlcpy_cv(ev.msg, err->msg, sizeof ev.msg);
+		evlog_add(e->evlog, &ev);
+		return 0;
+	}
+	pthread_mutex_lock(&p->lock);
+	if (p->nqueue == QUEUE_MAX) {
+		pthread_mutex_unlock(&p->lock);
+		cv_err_set(err, CV_E_FAILED, "too many actions queued on %s",
+		    p->hc->name);
+		return 0;
+	}
+	req = &p->queue[p->nqueue++];
+	req->id = id;
+	req->action = a;
+	strlcpy_cv(req->guest_id, guest_id, sizeof req->guest_id);
+	strlcpy_cv(req->guest_name, guest_name, sizeof req->guest_name);
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return id;
+}
+
+/* Stops every thread. A poller still stuck in a library call after a grace
+ * period is left behind (the process is ending) and nothing it can reach
+ * is freed. */
+void
+engine_free(struct engine *e)
+{
+	uint64_t	until;
+	size_t		i;
+	bool		stuck = false;
+
+	if (e == NULL)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->stop = true;
+	pthread_cond_broadcast(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	if (e->watching)
+		pthread_join(e->watchdog, NULL);
+	for (i = 0; i < e->n; i++) {
+		pthread_mutex_lock(&e->pollers[i].lock);
+		e->pollers[i].stop = true;
+		pthread_cond_broadcast(&e->pollers[i].cond);
+		pthread_mutex_unlock(&e->pollers[i].lock);
+	}
+	until = clock_mono_ms() + 2000;
+	for (i = 0; i < e->n; i++) {
+		struct poller *p = &e->pollers[i];
+
+		if (!p->started)
+			continue;
+		while (!atomic_load(&p->exited) && clock_mono_ms() < until) {
+			struct timespec ts = { 0, 10 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+		if (atomic_load(&p->exited))
+			pthread_join(p->thread, NULL);
+		else {
+			pthread_detach(p->thread);
+			stuck = true;
+		}
+	}
+	if (stuck)
+		return;
+	for (i = 0; i < e->n; i++) {
+		struct poller *p = &e->pollers[i];
+
+		snap_unref(p->last);
+		free(p->prev);
+		free(p->sample.guests);
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->cond);
+	}
+	free(e->pollers);
+	fleet_free(e->fleet);
+	evlog_free(e->evlog);
+	pthread_cond_destroy(&e->cond);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
+}

@@ -1,0 +1,189 @@
+/* Host snapshots: built by one poller, then immutable and shared by
+ * reference. One allocation holds the host, its guests and their strings. */
+#include "core/snap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+
+/* While building, string fields hold offsets into the arena plus one
+ * (0 is NULL); snap_builder_finish turns them into pointers. */
+struct snap_builder {
+	struct host_snap	 host;
+	struct guest_snap	*guests;
+	size_t			 n;
+	size_t			 cap;
+	char			*arena;
+	size_t			 arena_len;
+	size_t			 arena_cap;
+};
+
+static const char *
+builder_str(struct snap_builder *b, const char *s)
+{
+	size_t	len, off;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s) + 1;
+	if (b->arena_len + len > b->arena_cap) {
+		while (b->arena_len + len > b->arena_cap)
+			b->arena_cap = b->arena_cap ? b->arena_cap * 2 : 1024;
+		b->arena = xreallocarray(b->arena, b->arena_cap, 1);
+	}
+	off = b->arena_len;
+	memcpy(b->arena + off, s, len);
+	b->arena_len += len;
+	return (const char *)(uintptr_t)(off + 1);
+}
+
+static const char *
+rebase(const char *tagged, const char *arena)
+{
+	uintptr_t	off = (uintptr_t)tagged;
+
+	return off == 0 ? NULL : arena + off - 1;
+}
+
+struct snap_builder *
+snap_builder_create(const struct host_snap_info *info, size_t hint)
+{
+	struct snap_builder	*b = xcalloc(1, sizeof *b);
+	struct host_snap	*h = &b->host;
+
+	h->name = builder_str(b, info->name);
+	h->type = builder_str(b, info->type);
+	h->state = info->state;
+	h->error = builder_str(b, info->error);
+	h->platform = builder_str(b, info->platform);
+	h->hypervisor = builder_str(b, info->hypervisor);
+	h->hostname = builder_str(b, info->hostname);
+	h->demo = info->demo;
+	h->stale = info->stale;
+	h->taken_ms = info->taken_ms;
+	h->good_ms = info->good_ms;
+	h->good_wall = info->good_wall;
+	h->latency_ms = info->latency_ms;
+	h->polls = info->polls;
+	if (hint > 0) {
+		b->cap = hint;
+		b->guests = xreallocarray(NULL, hint, sizeof *b->guests);
+	}
+	return b;
+}
+
+/* Copies g, strings included, into the snapshot being built. */
+void
+snap_builder_add(struct snap_builder *b, const struct guest_snap *g)
+{
+	struct guest_snap	*d;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->guests = xreallocarray(b->guests, b->cap, sizeof *b->guests);
+	}
+	d = &b->guests[b->n++];
+	*d = *g;
+	d->name = builder_str(b, g->name != NULL ? g->name : "");
+	d->id = builder_str(b, g->id != NULL ? g->id : "");
+	d->os = builder_str(b, g->os);
+	d->os_id = builder_str(b, g->os_id);
+	d->virt_type = builder_str(b, g->virt_type);
+	d->machine = builder_str(b, g->machine);
+	d->cert.reason = builder_str(b, g->cert.reason != NULL ?
+	    g->cert.reason : "");
+	d->cert.rule = builder_str(b, g->cert.rule);
+	d->cert.source = builder_str(b, g->cert.source);
+}
+
+static int
+guest_cmp(const void *va, const void *vb)
+{
+	const struct guest_snap	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	return strcmp(a->id, b->id);
+}
+
+/* Lays host, guests and strings out in one block and frees the builder. */
+struct host_snap *
+snap_builder_finish(struct snap_builder *b)
+{
+	struct host_snap	*h;
+	struct guest_snap	*g;
+	char			*arena;
+	size_t			 gsz, size, i;
+
+	gsz = b->n * sizeof *b->guests;
+	size = sizeof *h + gsz + b->arena_len;
+	h = xmalloc(size);
+	*h = b->host;
+	g = (struct guest_snap *)(h + 1);
+	arena = (char *)g + gsz;
+	if (gsz > 0)
+		memcpy(g, b->guests, gsz);
+	if (b->arena_len > 0)
+		memcpy(arena, b->arena, b->arena_len);
+
+	h->name = rebase(h->name, arena);
+	h->type = rebase(h->type, arena);
+	h->error = rebase(h->error, arena);
+	h->platform = rebase(h->platform, arena);
+	h->hypervisor = rebase(h->hypervisor, arena);
+	h->hostname = rebase(h->hostname, arena);
+	for (i = 0; i < b->n; i++) {
+		g[i].name = rebase(g[i].name, arena);
+		g[i].id = rebase(g[i].id, arena);
+		g[i].os = rebase(g[i].os, arena);
+		g[i].os_id = rebase(g[i].os_id, arena);
+		g[i].virt_type = rebase(g[i].virt_type, arena);
+		g[i].machine = rebase(g[i].machine, arena);
+		g[i].cert.reason = rebase(g[i].cert.reason, arena);
+		g[i].cert.rule = rebase(g[i].cert.rule, arena);
+		g[i].cert.source = rebase(g[i].cert.source, arena);
+	}
+	qsort(g, b->n, sizeof *g, guest_cmp);
+	h->nguests = b->n;
+	h->guests = g;
+	h->size = size;
+	atomic_init(&h->refs, 1);
+
+	free(b->guests);
+	free(b->arena);
+	free(b);
+	return h;
+}
+
+struct host_snap *
+snap_ref(const struct host_snap *cs)
+{
+	struct host_snap	*s = (struct host_snap *)cs;
+
+	atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+	return s;
+}
+
+void
+snap_unref(const struct host_snap *cs)
+{
+	struct host_snap	*s = (struct host_snap *)cs;
+
+	if (s == NULL)
+		return;
+	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
+		free(s);
+}
+
+const struct guest_snap *
+snap_find_guest(const struct host_snap *s, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nguests; i++)
+		if (strcmp(s->guests[i].id, id) == 0)
+			return &s->guests[i];
+	return NULL;
+}

@@ -1,0 +1,598 @@
+/* crossvisor: options, configuration, and dispatch to the console, batch,
+ * audit or act. Main thread. */
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backends/backend.h"
+#include "backends/kvm_events.h"
+#include "backends/sshx.h"
+#include "config/cfg.h"
+#include "core/action.h"
+#include "core/clock.h"
+#include "core/conf.h"
+#include "core/engine.h"
+#include "core/err.h"
+#include "core/evlog.h"
+#include "core/fleet.h"
+#include "core/report.h"
+#include "core/snap.h"
+#include "core/xmalloc.h"
+#include "tui/tui.h"
+
+#define EXIT_USAGE	2
+
+struct globals {
+	const char	*config;
+	bool		 demo;
+	bool		 read_only;
+	bool		 no_color;
+};
+
+static volatile sig_atomic_t	interrupted;
+
+static const char usage_text[] =
+"usage: crossvisor [GLOBAL OPTIONS] [COMMAND [COMMAND OPTIONS]]\n"
+"\n"
+"commands:\n"
+"  (none)                      the interactive console\n"
+"  batch [-n N] [-d SECONDS] [--format text|csv|json]\n"
+"                              print the fleet every refresh, like top -b\n"
+"  audit [--format text|csv|json] [--fail-on LEVEL]\n"
+"                              certification report\n"
+"  act ACTION HOST/GUEST...    one lifecycle action on each target\n"
+"\n"
+"actions: start shutdown reboot reset poweroff pause resume save snapshot\n"
+"\n"
+"global options (before or after the command):\n"
+"  -c FILE        configuration file\n"
+"  --demo         the built-in demo fleet instead of the configured hosts\n"
+"  --read-only    refuse every action\n"
+"  --no-color     no colours in the console\n"
+"  --version      print the version\n"
+"  -h, --help     this text\n"
+"\n"
+"See crossvisor(1) and crossvisor.conf(5).\n";
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static _Noreturn void
+die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static _Noreturn void
+die_usage(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("crossvisor: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (crossvisor --help)\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Takes the global options out of argv wherever they stand and leaves the
+ * command and its arguments in order. Returns the new argc. */
+static int
+take_globals(int argc, char **argv, struct globals *g)
+{
+	int	i, o = 1;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[o++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			if (++i == argc)
+				die_usage("%s needs a file", a);
+			g->config = argv[i];
+		} else if (strncmp(a, "--config=", 9) == 0)
+			g->config = a + 9;
+		else if (strcmp(a, "--demo") == 0)
+			g->demo = true;
+		else if (strcmp(a, "--read-only") == 0)
+			g->read_only = true;
+		else if (strcmp(a, "--no-color") == 0)
+			g->no_color = true;
+		else if (strcmp(a, "--version") == 0) {
+			printf("crossvisor %s\n", CV_VERSION);
+			exit(0);
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		} else
+			argv[o++] = argv[i];
+	}
+	argv[o] = NULL;
+	return o;
+}
+
+/* ---- the demo fleet ---- */
+
+static bool
+file_exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/* The demo fleet files: beside the binary in a build tree, else installed. */
+static char *
+demo_dir(void)
+{
+	char	exe[PATH_MAX], *slash, *dir;
+	ssize_t	n;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			xasprintf(&dir, "%s/demo", exe);
+			if (file_exists(dir))
+				return dir;
+			free(dir);
+		}
+	}
+	return xstrdup(CV_DATADIR "/demo");
+}
+
+static void
+demo_host(struct cfg *c, const char *dir, const char *name,
+    const char *platform, const char *tag)
+{
+	struct cfg_host	*h;
+
+	c->hosts = xreallocarray(c->hosts, c->nhosts + 1, sizeof *c->hosts);
+	h = &c->hosts[c->nhosts++];
+	memset(h, 0, sizeof *h);
+	h->name = xstrdup(name);
+	h->type = xstrdup("kvm");
+	xasprintf(&h->uri, "test://%s/%s.xml", dir, name);
+	h->platform = xstrdup(platform);
+	strv_add(&h->tags, tag);
+	h->demo = true;
+}
+
+/* --demo replaces the configured hosts; every other setting stays. */
+static void
+use_demo_fleet(struct cfg *c)
+{
+	char	*dir = demo_dir();
+	size_t	 i;
+
+	for (i = 0; i < c->nhosts; i++)
+		cfg_host_free(&c->hosts[i]);
+	c->nhosts = 0;
+	demo_host(c, dir, "kvm-prod", "rhel-9.4", "prod");
+	demo_host(c, dir, "kvm-lab", "rhel-8.10", "lab");
+	c->demo = true;
+	free(dir);
+}
+
+static void
+load_config(const struct globals *g, struct cfg *c)
+{
+	struct cv_err	err;
+
+	if (cfg_load(g->config, c, &err) == -1) {
+		fprintf(stderr, "crossvisor: %s\n", err.msg);
+		exit(EXIT_USAGE);
+	}
+	c->read_only = g->read_only;
+	c->no_color = g->no_color;
+	if (g->demo)
+		use_demo_fleet(c);
+}
+
+static void
+need_hosts(const struct cfg *c)
+{
+	if (c->path == NULL && !c->demo) {
+		fprintf(stderr, "crossvisor: no configuration found (tried -c, "
+		    "$CROSSVISOR_CONFIG, $XDG_CONFIG_HOME/crossvisor/"
+		    "crossvisor.conf, %s/crossvisor/crossvisor.conf); write "
+		    "one (see crossvisor.conf(5)) or try --demo\n",
+		    CV_SYSCONFDIR);
+		exit(EXIT_USAGE);
+	}
+	if (c->nhosts == 0) {
+		fprintf(stderr, "crossvisor: %s: no hosts configured; add a "
+		    "hosts = ( ... ) list (see crossvisor.conf(5))\n", c->path);
+		exit(EXIT_USAGE);
+	}
+}
+
+/* ---- batch ---- */
+
+/* Ready when every host has been polled twice (so rates exist) or has
+ * failed. */
+static bool
+fleet_ready(struct fleet *f)
+{
+	struct fleet_view	v;
+	bool			ready = true;
+	size_t			i;
+
+	fleet_acquire(f, &v);
+	for (i = 0; i < v.n && ready; i++)
+		ready = v.hosts[i] != NULL && (v.hosts[i]->state == HOST_DOWN ||
+		    v.hosts[i]->polls >= 2);
+	fleet_view_release(&v);
+	return ready;
+}
+
+static void
+sleep_ms(uint64_t ms)
+{
+	struct timespec	ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+static void
+wait_ready(struct fleet *f, uint64_t bound_ms)
+{
+	uint64_t	until = clock_mono_ms() + bound_ms;
+
+	while (!interrupted && !fleet_ready(f) && clock_mono_ms() < until)
+		fleet_wait(f, fleet_gen(f), 100);
+}
+
+static void
+print_refresh(struct fleet *f, enum report_format fmt, double refresh,
+    bool first)
+{
+	struct fleet_view	v;
+	struct report_clock	rc;
+
+	fleet_acquire(f, &v);
+	rc.wall = clock_wall();
+	rc.mono_ms = clock_mono_ms();
+	rc.refresh = refresh;
+	report_batch(stdout, fmt, &v, &rc, first);
+	fleet_view_release(&v);
+}
+
+static int
+cmd_batch(int argc, char **argv, struct cfg *c)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum report_format	 fmt = REPORT_TEXT;
+	struct engine		*e;
+	long			 count = -1, i;
+	double			 delay;
+	char			*end;
+	int			 ch;
+	uint64_t		 next;
+
+	delay = c->refresh;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "n:d:f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			count = strtol(optarg, &end, 10);
+			if (*end != '\0' || count < 1)
+				die_usage("batch -n: '%s' is not a count of "
+				    "refreshes (1 or more)", optarg);
+			break;
+		case 'd':
+			delay = strtod(optarg, &end);
+			if (*end != '\0' || delay < 0.1 || delay > 3600)
+				die_usage("batch -d: '%s' is not a delay in "
+				    "seconds (0.1 to 3600)", optarg);
+			break;
+		case 'f':
+			if (report_format_from_name(optarg, &fmt) == -1)
+				die_usage("batch --format: '%s' is not text, "
+				    "csv or json", optarg);
+			break;
+		default:
+			die_usage("batch: bad option");
+		}
+	}
+	if (optind < argc)
+		die_usage("batch: unexpected argument '%s'", argv[optind]);
+	need_hosts(c);
+	/* The poll cadence follows -d, so every line holds fresh figures. */
+	c->refresh = delay;
+
+	e = engine_create(c, backend_find);
+	engine_start(e);
+	wait_ready(engine_fleet(e), (uint64_t)((2 * c->refresh +
+	    c->connect_timeout) * 1000) + 500);
+	next = clock_mono_ms();
+	for (i = 0; !interrupted && (count < 0 || i < count); i++) {
+		if (i > 0) {
+			next += (uint64_t)(delay * 1000);
+			while (!interrupted && clock_mono_ms() < next)
+				sleep_ms(next - clock_mono_ms() < 100 ?
+				    next - clock_mono_ms() : 100);
+			if (interrupted)
+				break;
+		}
+		print_refresh(engine_fleet(e), fmt, c->refresh, i == 0);
+		if (ferror(stdout))
+			break;
+	}
+	engine_free(e);
+	return 0;
+}
+
+/* ---- act ---- */
+
+struct target {
+	const char	*arg;
+	size_t		 host;		/* in the sub-config */
+	char		 guest[128];	/* name or UUID as given */
+	char		 id[40];	/* resolved */
+	char		 name[128];
+	uint64_t	 action_id;
+};
+
+static size_t
+host_index(const struct cfg *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nhosts; i++)
+		if (strcmp(c->hosts[i].name, name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* Finds a guest by UUID or by name; exits 2 when none or several match. */
+static void
+resolve_guest(const struct host_snap *h, struct target *t)
+{
+	const struct guest_snap	*match = NULL;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < h->nguests; i++)
+		if (strcasecmp(h->guests[i].id, t->guest) == 0) {
+			match = &h->guests[i];
+			n = 1;
+			break;
+		}
+	for (i = 0; match == NULL && i < h->nguests; i++)
+		if (strcmp(h->guests[i].name, t->guest) == 0)
+			n++;
+	if (n == 0) {
+		fprintf(stderr, "crossvisor: %s: no guest '%s' on host %s\n",
+		    t->arg, t->guest, h->name);
+		exit(EXIT_USAGE);
+	}
+	if (n > 1) {
+		fprintf(stderr, "crossvisor: %s: %zu guests are named '%s' on "
+		    "%s; give one by UUID:", t->arg, n, t->guest, h->name);
+		for (i = 0; i < h->nguests; i++)
+			if (strcmp(h->guests[i].name, t->guest) == 0)
+				fprintf(stderr, " %s/%s", h->name,
+				    h->guests[i].id);
+		fputc('\n', stderr);
+		exit(EXIT_USAGE);
+	}
+	for (i = 0; match == NULL; i++)
+		if (strcmp(h->guests[i].name, t->guest) == 0)
+			match = &h->guests[i];
+	strlcpy_cv(t->id, match->id, sizeof t->id);
+	strlcpy_cv(t->name, match->name, sizeof t->name);
+}
+
+/* Waits for a first answer from every host of the sub-config; exits 2 when
+ * one is unreachable. */
+static void
+act_wait_hosts(struct engine *e, const struct cfg *sub)
+{
+	struct fleet		*f = engine_fleet(e);
+	struct fleet_view	 v;
+	uint64_t		 until;
+	bool			 ready;
+	size_t			 i;
+
+	until = clock_mono_ms() + (uint64_t)((sub->connect_timeout +
+	    sub->poll_timeout) * 1000) + 1000;
+	for (;;) {
+		fleet_acquire(f, &v);
+		ready = true;
+		for (i = 0; i < v.n; i++) {
+			const struct host_snap *h = v.hosts[i];
+
+			if (h->state == HOST_DOWN) {
+				fprintf(stderr, "crossvisor: host %s is "
+				    "unreachable: %s\n", h->name, h->error ?
+				    h->error : "down");
+				exit(EXIT_USAGE);
+			}
+			ready &= h->polls >= 1;
+		}
+		fleet_view_release(&v);
+		if (ready)
+			return;
+		if (clock_mono_ms() >= until || interrupted) {
+			fprintf(stderr, "crossvisor: no answer from the hosts "
+			    "in time\n");
+			exit(EXIT_USAGE);
+		}
+		fleet_wait(f, fleet_gen(f), 200);
+	}
+}
+
+static int
+cmd_act(int argc, char **argv, struct cfg *c)
+{
+	struct target		*t;
+	struct cfg		 sub;
+	struct engine		*e;
+	struct fleet_view	 v;
+	struct evlog_entry	 ev;
+	struct cv_err		 err;
+	enum action		 a;
+	size_t			 i, ntargets, hi;
+	int			 status = 0;
+	const char		*slash;
+
+	if (argc < 3)
+		die_usage("act needs an action and at least one HOST/GUEST");
+	if (action_from_name(argv[1], &a) == -1)
+		die_usage("act: unknown action '%s' (start, shutdown, reboot, "
+		    "reset, poweroff, pause, resume, save, snapshot)", argv[1]);
+	need_hosts(c);
+	if (action_check_allowed(c->read_only, a, &err) == -1) {
+		fprintf(stderr, "crossvisor: %s\n", err.msg);
+		return 1;
+	}
+
+	/* Only the hosts named in targets are connected. */
+	sub = *c;
+	sub.hosts = xcalloc(c->nhosts, sizeof *sub.hosts);
+	sub.nhosts = 0;
+	ntargets = (size_t)argc - 2;
+	t = xcalloc(ntargets, sizeof *t);
+	for (i = 0; i < ntargets; i++) {
+		char hostname[128];
+
+		t[i].arg = argv[i + 2];
+		if ((slash = strchr(t[i].arg, '/')) == NULL ||
+		    slash == t[i].arg || slash[1] == '\0')
+			die_usage("act: '%s' is not HOST/GUEST", t[i].arg);
+		snprintf(hostname, sizeof hostname, "%.*s",
+		    (int)(slash - t[i].arg), t[i].arg);
+		strlcpy_cv(t[i].guest, slash + 1, sizeof t[i].guest);
+		if ((hi = host_index(c, hostname)) == (size_t)-1) {
+			fprintf(stderr, "crossvisor: %s: no host '%s' in %s\n",
+			    t[i].arg, hostname, c->path ? c->path : "the demo");
+			exit(EXIT_USAGE);
+		}
+		if ((t[i].host = host_index(&sub, hostname)) == (size_t)-1) {
+			sub.hosts[sub.nhosts] = c->hosts[hi];
+			t[i].host = sub.nhosts++;
+		}
+	}
+
+	e = engine_create(&sub, backend_find);
+	engine_start(e);
+	act_wait_hosts(e, &sub);
+	fleet_acquire(engine_fleet(e), &v);
+	for (i = 0; i < ntargets; i++)
+		resolve_guest(v.hosts[t[i].host], &t[i]);
+	fleet_view_release(&v);
+
+	for (i = 0; i < ntargets; i++) {
+		t[i].action_id = engine_submit(e, t[i].host, t[i].id,
+		    t[i].name, a, &err);
+		if (t[i].action_id == 0) {
+			fprintf(stderr, "crossvisor: %s %s: %s\n", argv[1],
+			    t[i].arg, err.msg);
+			status = 1;
+		}
+	}
+	for (i = 0; i < ntargets; i++) {
+		if (t[i].action_id == 0)
+			continue;
+		if (evlog_wait_action(engine_evlog(e), t[i].action_id,
+		    (int)((sub.poll_timeout + sub.refresh) * 1000) + 60000,
+		    &ev) == -1) {
+			fprintf(stderr, "crossvisor: %s %s: no outcome in "
+			    "time\n", argv[1], t[i].arg);
+			status = 1;
+		} else if (!ev.ok) {
+			fprintf(stderr, "crossvisor: %s %s: %s\n", argv[1],
+			    t[i].arg, ev.msg);
+			status = 1;
+		} else
+			printf("%s: %s\n", t[i].arg, ev.msg);
+	}
+	engine_free(e);
+	free(sub.hosts);
+	free(t);
+	return status;
+}
+
+/* ---- the console ---- */
+
+static int
+cmd_console(struct cfg *c)
+{
+	struct engine	*e;
+	int		 rc;
+
+	if (c->path == NULL && !c->demo) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+			need_hosts(c);
+		if (tui_first_run("crossvisor --demo") != 1)
+			return 0;
+		use_demo_fleet(c);
+	}
+	need_hosts(c);
+	e = engine_create(c, backend_find);
+	engine_start(e);
+	rc = tui_run(c, e);
+	engine_free(e);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct globals		g;
+	struct cfg		c;
+	struct sigaction	sa;
+	int			rc;
+
+	setlocale(LC_ALL, "");
+	memset(&g, 0, sizeof g);
+	argc = take_globals(argc, argv, &g);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	load_config(&g, &c);
+	kvm_events_start();
+	sshx_init();
+
+	if (argc < 2)
+		rc = cmd_console(&c);
+	else {
+		sa.sa_handler = on_interrupt;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (strcmp(argv[1], "batch") == 0)
+			rc = cmd_batch(argc - 1, argv + 1, &c);
+		else if (strcmp(argv[1], "act") == 0)
+			rc = cmd_act(argc - 1, argv + 1, &c);
+		else if (strcmp(argv[1], "audit") == 0) {
+			need_hosts(&c);
+			fprintf(stderr, "crossvisor: audit needs the "
+			    "certification data, which this version does not "
+			    "ship yet\n");
+			rc = EXIT_USAGE;
+		} else
+			die_usage("unknown command '%s'", argv[1]);
+	}
+	kvm_events_stop();
+	cfg_free(&c);
+	return rc;
+}

@@ -1,0 +1,599 @@
+/* Fleet view -> display rows, the column layout and cell text. Pure: no
+ * curses and no clock, so the console's table logic is unit-tested. Rows
+ * borrow from the view they were built from. Main thread. */
+#include "tui/rows.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "core/conf.h"
+#include "core/fleet.h"
+#include "core/snap.h"
+#include "core/xmalloc.h"
+
+struct rows_col_info {
+	const char	*title;
+	int		 min;
+	int		 want;
+	int		 max;
+	bool		 right;
+	int		 drop;
+};
+
+static const struct rows_col_info rows_cols[ROWS_COL__COUNT] = {
+#define ROWS_COL_INFO(id, t, mn, w, mx, r, d) { t, mn, w, mx, r, d },
+	ROWS_COL_LIST(ROWS_COL_INFO)
+#undef ROWS_COL_INFO
+};
+
+/* Which columns take spare width, first to their wanted width, then to
+ * their largest: names matter most, then the OS, then host names. */
+static const enum rows_col rows_grow[] = {
+	ROWS_COL_NAME, ROWS_COL_OS, ROWS_COL_HOST, ROWS_COL_STATE, ROWS_COL_MEM
+};
+
+#define ROWS_NITEMS(a) (sizeof (a) / sizeof (a)[0])
+
+static void	rows_push(struct rows *, const struct row *);
+static int	rows_guest_cmp(const void *, const void *);
+static size_t	rows_char(const char *, mbstate_t *, int *, bool *);
+static void	rows_append(char *, size_t, size_t *, const char *, size_t);
+static void	rows_addf(char *, size_t, size_t *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+void
+rows_init(struct rows *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void
+rows_done(struct rows *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static void
+rows_push(struct rows *r, const struct row *row)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	r->v[r->n++] = *row;
+}
+
+static int
+rows_guest_cmp(const void *va, const void *vb)
+{
+	const struct row	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = strcmp(a->gs->name, b->gs->name)) != 0)
+		return c;
+	return strcmp(a->gs->id, b->gs->id);
+}
+
+/*
+ * One host row per host in view order (= cfg->hosts order), each followed
+ * by its guests sorted by name. A slot never published yet (hs NULL) still
+ * gets its row, named from the config, shown as connecting.
+ */
+void
+rows_build(struct rows *r, const struct fleet_view *view,
+    const struct cfg *cfg)
+{
+	const struct host_snap	*hs;
+	struct row		 row;
+	size_t			 i, g, first;
+
+	r->n = 0;
+	r->hosts = r->hosts_up = r->guests = r->guests_running = 0;
+	r->demo = false;
+	for (i = 0; i < view->n; i++) {
+		hs = view->hosts[i];
+		memset(&row, 0, sizeof row);
+		row.kind = ROWS_HOST;
+		row.host = i;
+		row.hs = hs;
+		row.host_name = hs != NULL ? hs->name : NULL;
+		row.host_type = hs != NULL ? hs->type : NULL;
+		if (cfg != NULL && i < cfg->nhosts) {
+			if (row.host_name == NULL)
+				row.host_name = cfg->hosts[i].name;
+			if (row.host_type == NULL)
+				row.host_type = cfg->hosts[i].type;
+		}
+		if (row.host_name == NULL)
+			row.host_name = "?";
+		if (row.host_type == NULL)
+			row.host_type = "?";
+		row.host_state = hs != NULL ? hs->state : HOST_CONNECTING;
+		rows_push(r, &row);
+
+		r->hosts++;
+		if (row.host_state == HOST_UP)
+			r->hosts_up++;
+		if (hs == NULL)
+			continue;
+		if (hs->demo)
+			r->demo = true;
+
+		first = r->n;
+		row.kind = ROWS_GUEST;
+		for (g = 0; g < hs->nguests; g++) {
+			row.gs = &hs->guests[g];
+			rows_push(r, &row);
+			r->guests++;
+			if (row.gs->state == GUEST_RUNNING)
+				r->guests_running++;
+		}
+		if (r->n > first) {
+			qsort(r->v + first, r->n - first, sizeof *r->v,
+			    rows_guest_cmp);
+			r->v[r->n - 1].last = true;
+		}
+	}
+}
+
+/* The identity of row idx; an empty list gives the first host's row. */
+void
+rows_key_of(const struct rows *r, size_t idx, struct rows_key *key)
+{
+	const struct row	*row;
+
+	memset(key, 0, sizeof *key);
+	if (idx >= r->n)
+		return;
+	row = &r->v[idx];
+	key->host = row->host;
+	if (row->kind == ROWS_GUEST) {
+		key->guest = true;
+		strlcpy_cv(key->id, row->gs->id, sizeof key->id);
+	}
+}
+
+bool
+rows_find(const struct rows *r, const struct rows_key *key, size_t *idx)
+{
+	const struct row	*row;
+	size_t			 i;
+
+	for (i = 0; i < r->n; i++) {
+		row = &r->v[i];
+		if (row->host != key->host)
+			continue;
+		if (key->guest ? (row->kind == ROWS_GUEST &&
+		    strcmp(row->gs->id, key->id) == 0) :
+		    row->kind == ROWS_HOST) {
+			*idx = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Where the cursor goes after a rebuild: its row if it still exists, else
+ * the same position (clamped), so a vanished guest does not fling it. */
+size_t
+rows_locate(const struct rows *r, const struct rows_key *key,
+    size_t fallback)
+{
+	size_t	idx;
+
+	if (rows_find(r, key, &idx))
+		return idx;
+	if (r->n == 0)
+		return 0;
+	return fallback < r->n ? fallback : r->n - 1;
+}
+
+/* True when a row's figures are old: the poller said so (host down, last
+ * guests kept) or the last good poll is more than 3 refreshes ago. */
+bool
+rows_is_stale(const struct row *row, uint64_t now_ms, double refresh_s)
+{
+	const struct host_snap	*hs = row->hs;
+
+	if (hs == NULL)
+		return false;
+	if (hs->stale)
+		return true;
+	if (hs->good_ms == 0)
+		return row->kind == ROWS_GUEST;
+	return now_ms > hs->good_ms &&
+	    (double)(now_ms - hs->good_ms) > 3.0 * refresh_s * 1000.0;
+}
+
+/*
+ * Fits the columns into screen_width: drops the least useful ones (OS
+ * first) until the minimum widths fit, then hands the spare width out,
+ * first up to each growing column's wanted width, then up to its largest.
+ */
+void
+rows_layout(int screen_width, struct rows_layout *l)
+{
+	bool	shown[ROWS_COL__COUNT];
+	int	i, total, best, extra, add, pass, lim;
+	size_t	k;
+
+	memset(l, 0, sizeof *l);
+	for (i = 0; i < ROWS_COL__COUNT; i++)
+		shown[i] = true;
+	for (;;) {
+		total = -1;
+		for (i = 0; i < ROWS_COL__COUNT; i++)
+			if (shown[i])
+				total += rows_cols[i].min + 1;
+		if (total <= screen_width)
+			break;
+		best = -1;
+		for (i = 0; i < ROWS_COL__COUNT; i++)
+			if (shown[i] && rows_cols[i].drop > 0 && (best == -1 ||
+			    rows_cols[i].drop > rows_cols[best].drop))
+				best = i;
+		if (best == -1)
+			break;
+		shown[best] = false;
+	}
+
+	for (i = 0; i < ROWS_COL__COUNT; i++)
+		l->width[i] = shown[i] ? rows_cols[i].min : 0;
+	extra = screen_width - total;
+	for (pass = 0; pass < 2 && extra > 0; pass++) {
+		for (k = 0; k < ROWS_NITEMS(rows_grow) && extra > 0; k++) {
+			i = rows_grow[k];
+			if (!shown[i])
+				continue;
+			lim = pass == 0 ? rows_cols[i].want : rows_cols[i].max;
+			add = lim - l->width[i];
+			if (add <= 0)
+				continue;
+			if (add > extra)
+				add = extra;
+			l->width[i] += add;
+			extra -= add;
+		}
+	}
+
+	l->used = 0;
+	for (i = 0; i < ROWS_COL__COUNT; i++) {
+		if (!shown[i])
+			continue;
+		if (l->used > 0)
+			l->used++;
+		l->x[i] = l->used;
+		l->used += l->width[i];
+	}
+}
+
+const char *
+rows_col_title(enum rows_col c)
+{
+	return (unsigned)c < ROWS_COL__COUNT ? rows_cols[c].title : "";
+}
+
+bool
+rows_col_right(enum rows_col c)
+{
+	return (unsigned)c < ROWS_COL__COUNT && rows_cols[c].right;
+}
+
+/*
+ * The text of one cell. Host rows fill HOST and HV only (the rest of the
+ * line is rows_host_detail()); on guest rows HOST is left to the caller,
+ * which draws the tree glyph. A figure the host did not give is "-".
+ */
+const char *
+rows_cell(const struct row *row, enum rows_col col, char *buf, size_t len)
+{
+	const struct guest_snap	*g = row->gs;
+	char			 a[16], b[16];
+
+	buf[0] = '\0';
+	if (row->kind == ROWS_HOST) {
+		if (col == ROWS_COL_HOST)
+			snprintf(buf, len, "%s", row->host_name);
+		else if (col == ROWS_COL_HV)
+			snprintf(buf, len, "%s", row->host_type);
+		return buf;
+	}
+
+	switch (col) {
+	case ROWS_COL_HOST:
+		break;
+	case ROWS_COL_HV:
+		snprintf(buf, len, "%s", row->host_type);
+		break;
+	case ROWS_COL_NAME:
+		snprintf(buf, len, "%s", g->name);
+		break;
+	case ROWS_COL_STATE:
+		snprintf(buf, len, "%s", guest_state_name(g->state));
+		break;
+	case ROWS_COL_VCPU:
+		if (g->have & GS_VCPUS)
+			snprintf(buf, len, "%d", g->vcpus);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_CPU:
+		if (g->have & GS_CPU)
+			snprintf(buf, len, "%.1f", g->cpu_pct > 100.0 ? 100.0 :
+			    g->cpu_pct > 0.0 ? g->cpu_pct : 0.0);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_MEM:
+		if (g->have & GS_MEM)
+			rows_fmt_bytes((double)g->mem_bytes, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_DISK:
+		if (g->have & GS_DISK)
+			snprintf(buf, len, "%s/%s",
+			    rows_fmt_bytes(g->disk_rd_bps, a, sizeof a),
+			    rows_fmt_bytes(g->disk_wr_bps, b, sizeof b));
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_NET:
+		if (g->have & GS_NET)
+			snprintf(buf, len, "%s/%s",
+			    rows_fmt_bytes(g->net_rx_bps, a, sizeof a),
+			    rows_fmt_bytes(g->net_tx_bps, b, sizeof b));
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_UPTIME:
+		if (g->have & GS_UPTIME)
+			rows_fmt_duration(g->uptime_s, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case ROWS_COL_OS:
+		snprintf(buf, len, "%s", g->os != NULL ? g->os :
+		    g->os_id != NULL ? g->os_id : "-");
+		break;
+	case ROWS_COL__COUNT:
+		break;
+	}
+	return buf;
+}
+
+static void
+rows_append(char *buf, size_t len, size_t *off, const char *s, size_t n)
+{
+	if (*off >= len)
+		return;
+	if (n > len - 1 - *off)
+		n = len - 1 - *off;
+	memcpy(buf + *off, s, n);
+	*off += n;
+	buf[*off] = '\0';
+}
+
+static void
+rows_addf(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (*off >= len - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	*off += (size_t)n < len - *off ? (size_t)n : len - 1 - *off;
+}
+
+/*
+ * What a host row says after its state: hypervisor, platform, guest count
+ * and latency when up; the reason and the age of what is shown when down.
+ */
+const char *
+rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
+    char *buf, size_t len)
+{
+	const struct host_snap	*hs = row->hs;
+	char			 age[16];
+	size_t			 off = 0;
+	bool			 old;
+
+	buf[0] = '\0';
+	if (len == 0)
+		return buf;
+	if (hs == NULL) {
+		rows_addf(buf, len, &off, "waiting for the first poll");
+		return buf;
+	}
+	old = hs->good_ms != 0 && now_ms > hs->good_ms &&
+	    (double)(now_ms - hs->good_ms) > 3.0 * refresh_s * 1000.0;
+	if (hs->good_ms != 0 && now_ms > hs->good_ms)
+		rows_fmt_duration((int64_t)((now_ms - hs->good_ms) / 1000),
+		    age, sizeof age);
+	else
+		snprintf(age, sizeof age, "0s");
+
+	switch (hs->state) {
+	case HOST_UP:
+		rows_addf(buf, len, &off, "%s  %s  %zu guest%s",
+		    hs->hypervisor != NULL ? hs->hypervisor : "hypervisor ?",
+		    hs->platform != NULL ? hs->platform : "platform unknown",
+		    hs->nguests, hs->nguests == 1 ? "" : "s");
+		if (hs->latency_ms >= 0)
+			rows_addf(buf, len, &off, "  %lld ms",
+			    (long long)hs->latency_ms);
+		if (old)
+			rows_addf(buf, len, &off, "  last poll %s ago", age);
+		break;
+	case HOST_CONNECTING:
+	case HOST_DOWN:
+	default:
+		if (hs->error != NULL && *hs->error != '\0')
+			rows_addf(buf, len, &off, "%s", hs->error);
+		else if (hs->state == HOST_DOWN)
+			rows_addf(buf, len, &off, "unreachable");
+		if (hs->nguests > 0)
+			rows_addf(buf, len, &off, "%s%zu guest%s stale",
+			    off > 0 ? "  " : "", hs->nguests,
+			    hs->nguests == 1 ? "" : "s");
+		if (hs->good_ms != 0)
+			rows_addf(buf, len, &off, "%slast good poll %s ago",
+			    off > 0 ? "  " : "", age);
+		else if (hs->state == HOST_DOWN)
+			rows_addf(buf, len, &off, "%snever reached",
+			    off > 0 ? "  " : "");
+		break;
+	}
+	return buf;
+}
+
+/* Bytes (or bytes per second) in at most 4 characters: "512", "1.2K",
+ * "2.0G", "16G"; binary units, as free(1) -h. */
+const char *
+rows_fmt_bytes(double v, char *buf, size_t len)
+{
+	static const char	units[] = "KMGTPE";
+	int			i = -1;
+
+	if (!(v > 0.0))
+		v = 0.0;
+	while (v >= 999.5 && units[i + 1] != '\0') {
+		v /= 1024.0;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 9.95)
+		snprintf(buf, len, "%.1f%c", v, units[i]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[i]);
+	return buf;
+}
+
+/* A duration in at most 6 characters: "59s", "12m05s", "5h02m", "3d04h",
+ * "365d". */
+const char *
+rows_fmt_duration(int64_t s, char *buf, size_t len)
+{
+	long long	v = s < 0 ? 0 : (long long)s;
+
+	if (v < 60)
+		snprintf(buf, len, "%llds", v);
+	else if (v < 3600)
+		snprintf(buf, len, "%lldm%02llds", v / 60, v % 60);
+	else if (v < 86400)
+		snprintf(buf, len, "%lldh%02lldm", v / 3600, v % 3600 / 60);
+	else if (v < 100 * 86400)
+		snprintf(buf, len, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
+	else
+		snprintf(buf, len, "%lldd", v / 86400);
+	return buf;
+}
+
+/*
+ * Decodes one character at s: returns the bytes it takes and sets *w to
+ * its width on screen. Bytes that are not a character of the locale, and
+ * unprintable characters, count as one column and are flagged *bad, to be
+ * drawn as '?' (so a C locale shows ASCII only).
+ */
+static size_t
+rows_char(const char *s, mbstate_t *st, int *w, bool *bad)
+{
+	wchar_t	wc;
+	size_t	n;
+	int	cw;
+
+	*bad = false;
+	n = mbrtowc(&wc, s, MB_CUR_MAX, st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		memset(st, 0, sizeof *st);
+		*w = 1;
+		*bad = true;
+		return 1;
+	}
+	cw = wcwidth(wc);
+	if (cw < 0) {
+		*w = 1;
+		*bad = true;
+	} else
+		*w = cw;
+	return n;
+}
+
+/* Columns that s takes on screen. */
+int
+rows_text_width(const char *s)
+{
+	mbstate_t	st;
+	int		w, total = 0;
+	bool		bad;
+
+	memset(&st, 0, sizeof st);
+	while (*s != '\0') {
+		s += rows_char(s, &st, &w, &bad);
+		total += w;
+	}
+	return total;
+}
+
+/*
+ * Fits src into exactly width screen columns: padded with spaces (on the
+ * left when right-aligned), or cut with the ellipsis glyph (one column)
+ * when too long. Unprintable characters become '?', and whitespace
+ * controls (newlines in error messages) become spaces.
+ */
+const char *
+rows_fit(const char *src, int width, bool right, const char *ellipsis,
+    char *buf, size_t len)
+{
+	mbstate_t	 st;
+	const char	*s = src;
+	size_t		 off = 0, n;
+	int		 total, ew, limit, w = 0, cw;
+	bool		 bad, cut;
+
+	buf[0] = '\0';
+	if (len == 0 || width <= 0)
+		return buf;
+	total = rows_text_width(src);
+	ew = rows_text_width(ellipsis);
+	cut = total > width;
+	limit = cut ? width - ew : width;
+	if (limit < 0)
+		limit = 0;
+	if (right && !cut)
+		for (; w < width - total; w++)
+			rows_append(buf, len, &off, " ", 1);
+
+	memset(&st, 0, sizeof st);
+	while (*s != '\0') {
+		n = rows_char(s, &st, &cw, &bad);
+		if (w + cw > limit)
+			break;
+		if (!bad)
+			rows_append(buf, len, &off, s, n);
+		else if (*s == '\n' || *s == '\t' || *s == '\r')
+			rows_append(buf, len, &off, " ", 1);
+		else
+			rows_append(buf, len, &off, "?", 1);
+		w += cw;
+		s += n;
+	}
+	if (cut && width >= ew) {
+		rows_append(buf, len, &off, ellipsis, strlen(ellipsis));
+		w += ew;
+	}
+	for (; w < width; w++)
+		rows_append(buf, len, &off, " ", 1);
+	return buf;
+}

@@ -1,0 +1,114 @@
+/* Display rows: a fleet view turned into host rows, each followed by its
+ * guests, plus the columns and the text of each cell. Pure: no curses, no
+ * clock (callers pass the time), so it is unit-tested. Main thread. */
+#ifndef CV_TUI_ROWS_H
+#define CV_TUI_ROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+
+struct cfg;
+struct fleet_view;
+struct guest_snap;
+struct host_snap;
+
+/* ---- rows ---- */
+
+enum rows_kind {
+	ROWS_HOST,
+	ROWS_GUEST
+};
+
+struct row {
+	enum rows_kind		 kind;
+	size_t			 host;	/* index in the view and cfg->hosts */
+	const struct host_snap	*hs;	/* (borrowed) NULL: not polled yet */
+	const struct guest_snap	*gs;	/* (borrowed) NULL on host rows */
+	const char		*host_name; /* (borrowed) never NULL */
+	const char		*host_type; /* (borrowed) never NULL */
+	enum host_state		 host_state;
+	bool			 last;	/* the last guest of its host */
+};
+
+struct rows {
+	struct row	*v;		/* (owned) n entries */
+	size_t		 n;
+	size_t		 cap;
+	size_t		 hosts;		/* for the header */
+	size_t		 hosts_up;
+	size_t		 guests;
+	size_t		 guests_running;
+	bool		 demo;		/* some host's figures are simulated */
+};
+
+/* Where the cursor is, by identity rather than position, so a refresh
+ * that adds or removes rows above it does not move it. */
+#define ROWS_ID_MAX	128
+struct rows_key {
+	size_t	host;
+	bool	guest;			/* false: the host's own row */
+	char	id[ROWS_ID_MAX];	/* guest id */
+};
+
+void	rows_init(struct rows *);
+void	rows_done(struct rows *);
+void	rows_build(struct rows *, const struct fleet_view *,
+	    const struct cfg *);
+void	rows_key_of(const struct rows *, size_t, struct rows_key *);
+bool	rows_find(const struct rows *, const struct rows_key *, size_t *);
+size_t	rows_locate(const struct rows *, const struct rows_key *,
+	    size_t fallback);
+bool	rows_is_stale(const struct row *, uint64_t now_ms, double refresh_s);
+
+/* ---- columns ---- */
+
+/* id, title, minimum, wanted and largest width, right-aligned, drop rank
+ * (0: never dropped; the highest rank goes first when space runs out) */
+#define ROWS_COL_LIST(_)					\
+	_(HOST,		"HOST",		8,  12, 20, false, 0)	\
+	_(HV,		"HV",		6,   6,  6, false, 0)	\
+	_(NAME,		"NAME",		10, 20, 40, false, 0)	\
+	_(STATE,	"STATE",	8,   9,  9, false, 0)	\
+	_(VCPU,		"VCPU",		4,   4,  4, true,  3)	\
+	_(CPU,		"CPU%",		5,   5,  5, true,  0)	\
+	_(MEM,		"MEM",		4,   5,  5, true,  0)	\
+	_(DISK,		"DISK R/W",	9,   9,  9, true,  2)	\
+	_(NET,		"NET RX/TX",	9,   9,  9, true,  1)	\
+	_(UPTIME,	"UPTIME",	6,   6,  6, true,  4)	\
+	_(OS,		"OS",		12, 28, 48, false, 5)
+
+#define ROWS_COL_ENUM(id, t, mn, w, mx, r, d) ROWS_COL_##id,
+enum rows_col {
+	ROWS_COL_LIST(ROWS_COL_ENUM)
+	ROWS_COL__COUNT
+};
+#undef ROWS_COL_ENUM
+
+struct rows_layout {
+	int	width[ROWS_COL__COUNT];	/* 0: not shown */
+	int	x[ROWS_COL__COUNT];	/* first screen column */
+	int	used;			/* columns taken, gaps included */
+};
+
+void		 rows_layout(int screen_width, struct rows_layout *);
+const char	*rows_col_title(enum rows_col);
+bool		 rows_col_right(enum rows_col);
+
+/* ---- cell text (only for the rows on screen) ---- */
+
+const char	*rows_cell(const struct row *, enum rows_col, char *, size_t);
+const char	*rows_host_detail(const struct row *, uint64_t now_ms,
+		    double refresh_s, char *, size_t);
+
+/* ---- formatting helpers ---- */
+
+const char	*rows_fmt_bytes(double, char *, size_t);
+const char	*rows_fmt_duration(int64_t, char *, size_t);
+int		 rows_text_width(const char *);
+const char	*rows_fit(const char *, int width, bool right,
+		    const char *ellipsis, char *, size_t);
+
+#endif

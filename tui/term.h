@@ -1,0 +1,81 @@
+/* The terminal: curses start and stop, colour attributes from a compiled
+ * table, UTF-8 or ASCII glyphs, and signals turned into loop events.
+ * Main thread, except the signal handlers. */
+#ifndef CV_TUI_TERM_H
+#define CV_TUI_TERM_H
+
+#include <stdbool.h>
+
+#include "tui/curses_wrap.h"
+
+struct cv_err;
+
+/* ---- colour elements (theme files will use the names) ---- */
+
+#define UI_COLOR_LIST(_)					\
+	_(DEFAULT,		"default")			\
+	_(HEADER,		"header")			\
+	_(HEADER_FLAG,		"header-flag")			\
+	_(TITLE,		"title")			\
+	_(HOST,			"host")				\
+	_(HOST_UP,		"host-up")			\
+	_(HOST_CONNECTING,	"host-connecting")		\
+	_(HOST_DOWN,		"host-down")			\
+	_(GUEST,		"guest")			\
+	_(RUNNING,		"state-running")		\
+	_(PAUSED,		"state-paused")			\
+	_(OFF,			"state-off")			\
+	_(BAD,			"state-bad")			\
+	_(STALE,		"stale")			\
+	_(CURSOR,		"cursor")			\
+	_(STATUS,		"status")			\
+	_(STATUS_ERROR,		"status-error")			\
+	_(HINT_KEY,		"hint-key")			\
+	_(HINT_LABEL,		"hint-label")			\
+	_(PROMPT,		"prompt")			\
+	_(TEXT_BOLD,		"text-bold")
+
+#define UI_COLOR_ENUM(id, name) UI_COLOR_##id,
+enum ui_color {
+	UI_COLOR_LIST(UI_COLOR_ENUM)
+	UI_COLOR__COUNT
+};
+#undef UI_COLOR_ENUM
+
+/* ---- glyphs ---- */
+
+enum term_glyph {
+	TERM_GLYPH_TREE_MID,	/* a guest that is not its host's last */
+	TERM_GLYPH_TREE_END,	/* its host's last guest */
+	TERM_GLYPH_ELLIPSIS,	/* truncated text; one column wide */
+	TERM_GLYPH_INPUT,	/* where typed text goes */
+	TERM_GLYPH__COUNT
+};
+
+/* ---- signal events, collected by term_events() ---- */
+
+#define TERM_EV_QUIT	0x1	/* SIGTERM, SIGINT, SIGHUP */
+#define TERM_EV_RESIZE	0x2	/* SIGWINCH */
+#define TERM_EV_SUSPEND	0x4	/* SIGTSTP */
+#define TERM_EV_CONT	0x8	/* SIGCONT */
+
+/* ---- life cycle ---- */
+int		 term_init(bool no_color, struct cv_err *);
+void		 term_done(void);
+bool		 term_is_mono(void);
+bool		 term_is_utf8(void);
+
+/* ---- drawing helpers ---- */
+attr_t		 term_attr(enum ui_color);
+const char	*term_color_name(enum ui_color);
+const char	*term_glyph(enum term_glyph);
+
+/* ---- signals and terminal events ---- */
+int		 term_event_fd(void);
+unsigned	 term_events(void);
+void		 term_resize(void);
+void		 term_suspend(void);
+void		 term_redraw_all(void);
+void		 term_resume(void);
+
+#endif

@@ -1,0 +1,236 @@
+/* The console's state: taking new fleet views, keeping the cursor on the
+ * same host or guest, reading the event log into the status line and
+ * submitting actions. Main thread only. */
+#include "tui/ui.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/conf.h"
+#include "core/engine.h"
+#include "core/err.h"
+#include "core/evlog.h"
+#include "tui/curses_wrap.h"
+
+/* Lines that are not the list: header, column titles, status, hints. */
+#define UI_CHROME_LINES	4
+
+static const char *const ui_verbs[ACTION__COUNT] = {
+	[ACTION_START] =	"Start",
+	[ACTION_SHUTDOWN] =	"Shut down",
+	[ACTION_REBOOT] =	"Reboot",
+	[ACTION_RESET] =	"Reset",
+	[ACTION_POWEROFF] =	"Power off",
+	[ACTION_PAUSE] =	"Pause",
+	[ACTION_RESUME] =	"Resume",
+	[ACTION_SAVE] =		"Save",
+	[ACTION_SNAPSHOT] =	"Snapshot",
+};
+
+void
+ui_init(struct ui *ui, const struct cfg *cfg, struct engine *engine,
+    const struct ui_screen *screen)
+{
+	memset(ui, 0, sizeof *ui);
+	ui->cfg = cfg;
+	ui->engine = engine;
+	if (engine != NULL) {
+		ui->fleet = engine_fleet(engine);
+		ui->evlog = engine_evlog(engine);
+	}
+	ui->screen = screen;
+	ui->refresh_s = cfg != NULL && cfg->refresh > 0 ? cfg->refresh : 2.0;
+	rows_init(&ui->rows);
+	list_init(&ui->list);
+	ui->dirty = true;
+}
+
+void
+ui_done(struct ui *ui)
+{
+	rows_done(&ui->rows);
+	if (ui->have_view)
+		fleet_view_release(&ui->view);
+	ui->have_view = false;
+}
+
+/* Takes the fleet's latest snapshots if something was published since the
+ * view on screen; true when the rows changed. O(hosts + guests). */
+bool
+ui_refresh(struct ui *ui)
+{
+	struct fleet_view	nv;
+
+	if (ui->fleet == NULL)
+		return false;
+	if (ui->have_view && fleet_gen(ui->fleet) == ui->view.gen)
+		return false;
+	fleet_acquire(ui->fleet, &nv);
+	rows_build(&ui->rows, &nv, ui->cfg);
+	if (ui->have_view)
+		fleet_view_release(&ui->view);
+	ui->view = nv;
+	ui->have_view = true;
+	ui_cursor_sync(ui);
+	ui->dirty = true;
+	return true;
+}
+
+int
+ui_list_height(void)
+{
+	return LINES > UI_CHROME_LINES ? LINES - UI_CHROME_LINES : 1;
+}
+
+/* Puts the list's selection back on the cursor's host or guest after the
+ * rows or the height changed, then re-reads the key of what is selected
+ * (it differs when the guest went away). */
+void
+ui_cursor_sync(struct ui *ui)
+{
+	size_t	idx;
+
+	idx = rows_locate(&ui->rows, &ui->cursor, ui->list.sel);
+	list_set(&ui->list, ui->rows.n, ui_list_height());
+	list_select(&ui->list, idx);
+	rows_key_of(&ui->rows, ui->list.sel, &ui->cursor);
+}
+
+const struct row *
+ui_cursor_row(const struct ui *ui)
+{
+	if (ui->list.sel >= ui->rows.n)
+		return NULL;
+	return &ui->rows.v[ui->list.sel];
+}
+
+/* One line for an event, as the status line shows it; *error is set for
+ * a failed action or a host going down. */
+void
+ui_event_text(const struct evlog_entry *e, char *buf, size_t len,
+    bool *error)
+{
+	char		target[200];
+	enum action	a;
+	const char	*past;
+
+	*error = false;
+	if (e->guest[0] != '\0')
+		snprintf(target, sizeof target, "%s on %s", e->guest, e->host);
+	else
+		snprintf(target, sizeof target, "%s", e->host);
+
+	switch (e->kind) {
+	case EV_ACTION:
+		if (e->ok) {
+			past = action_from_name(e->what, &a) == 0 ?
+			    action_past(a) : "done";
+			if (e->msg[0] != '\0' && strcmp(e->msg, past) != 0)
+				snprintf(buf, len, "%s: %s (%s)", target, past,
+				    e->msg);
+			else
+				snprintf(buf, len, "%s: %s", target, past);
+			break;
+		}
+		*error = true;
+		if (e->msg[0] == '\0')
+			snprintf(buf, len, "%s: %s failed", target, e->what);
+		else if (e->what[0] != '\0' &&
+		    strncmp(e->msg, e->what, strlen(e->what)) == 0)
+			snprintf(buf, len, "%s: %s", target, e->msg);
+		else
+			snprintf(buf, len, "%s: %s failed: %s", target,
+			    e->what, e->msg);
+		break;
+	case EV_ACTION_START:
+		snprintf(buf, len, "%s: %s requested", target, e->what);
+		break;
+	case EV_HOST_UP:
+		snprintf(buf, len, "%s is up", e->host);
+		break;
+	case EV_HOST_DOWN:
+		*error = true;
+		snprintf(buf, len, "%s is down: %s", e->host, e->msg);
+		break;
+	case EV_NOTICE:
+	default:
+		if (e->host[0] != '\0')
+			snprintf(buf, len, "%s: %s", e->host, e->msg);
+		else
+			snprintf(buf, len, "%s", e->msg);
+		break;
+	}
+}
+
+/*
+ * Shows new action outcomes and notices on the status line (the latest
+ * wins). Host up/down events are left to the host rows, which say it
+ * better and would make the line flicker at start-up.
+ */
+bool
+ui_read_events(struct ui *ui)
+{
+	struct evlog_entry	ev[16];
+	size_t			n, i;
+	bool			changed = false, error;
+	char			line[sizeof ui->status];
+
+	if (ui->evlog == NULL || evlog_last_seq(ui->evlog) == ui->ev_seq)
+		return false;
+	do {
+		n = evlog_since(ui->evlog, ui->ev_seq, ev, 16);
+		for (i = 0; i < n; i++) {
+			ui->ev_seq = ev[i].seq;
+			if (ev[i].kind != EV_ACTION && ev[i].kind != EV_NOTICE)
+				continue;
+			ui_event_text(&ev[i], line, sizeof line, &error);
+			ui_status(ui, error, "%s", line);
+			changed = true;
+		}
+	} while (n == 16);
+	return changed;
+}
+
+void
+ui_status(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+	va_end(ap);
+	ui->status_error = error;
+	ui->dirty = true;
+}
+
+/* Hands the action to the host's poller; a refusal (read-only, queue
+ * full) comes back at once and goes on the status line, the outcome comes
+ * later through the event log. */
+void
+ui_submit(struct ui *ui, const struct ui_pending *p)
+{
+	struct cv_err	err;
+	uint64_t	id;
+
+	if (ui->engine == NULL)
+		return;
+	cv_err_clear(&err);
+	id = engine_submit(ui->engine, p->host, p->guest_id, p->guest_name,
+	    p->action, &err);
+	if (id == 0)
+		ui_status(ui, true, "%s on %s: %s", p->guest_name,
+		    p->host_name, err.msg[0] != '\0' ? err.msg : "refused");
+	else
+		ui_status(ui, false, "%s on %s: %s requested", p->guest_name,
+		    p->host_name, action_name(p->action));
+}
+
+/* "Power off" for the prompt; the action's name if the table lacks it. */
+const char *
+ui_action_verb(enum action a)
+{
+	if ((unsigned)a < ACTION__COUNT && ui_verbs[a] != NULL)
+		return ui_verbs[a];
+	return action_name(a);
+}
