@@ -32,21 +32,35 @@ GEN		 = backends/hyperv_scripts.h
 
 all: crossvisor
 
+# V=1 shows the whole command lines.
+ifeq ($(V),1)
+Q_CC		 =
+Q_LD		 =
+else
+Q_CC		 = @echo "  CC      $@";
+Q_LD		 = @echo "  LD      $@";
+endif
+
 %.o: %.c
-	$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 libcv.a: $(LIB_OBJS)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	$(Q_LD)$(AR) rcs $@ $^
 
 crossvisor: crossvisor.o $(TUI_OBJS) libcv.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ crossvisor.o $(TUI_OBJS) libcv.a \
+	$(Q_LD)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ crossvisor.o $(TUI_OBJS) libcv.a \
 	    $(LIBS_TUI) $(LIBS_LIB)
 
-tests/unit/test_%: tests/unit/test_%.c libcv.a $(TUI_OBJS)
-	$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(if $(findstring tui_,$*),$(TUI_OBJS) $(LIBS_TUI)) libcv.a \
-	    $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(LIBS_LIB)
+CMOCKA		 = $(shell $(PKG_CONFIG) --cflags --libs cmocka)
+
+tests/unit/test_tui_%: tests/unit/test_tui_%.c $(TUI_OBJS) libcv.a
+	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TUI_OBJS) \
+	    libcv.a $(CMOCKA) $(LIBS_TUI) $(LIBS_LIB)
+
+tests/unit/test_%: tests/unit/test_%.c libcv.a
+	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libcv.a \
+	    $(CMOCKA) $(LIBS_LIB)
 
 deps:
 	@sh scripts/deps.sh

@@ -37,6 +37,8 @@ struct kvm_dom {
 	uint64_t	 xml_mem_max;	/* bytes */
 	bool		 xml_ok;
 	bool		 seen;
+	int		 vir_state;	/* virDomainState of the last poll */
+	bool		 managed_save;	/* checked when it turns shut off */
 
 	/* The slow groups (balloon, vcpu, block) as last read. */
 	unsigned	 slow_have;	/* RAW_MEM, RAW_MEM_USED, RAW_DISK, RAW_VCPUS */
@@ -316,7 +318,9 @@ map_state(int st, int reason, enum guest_health *health)
 
 /* Figures of one record: fields starting "block."/"net." are summed over
  * devices. The slow groups update the cache; otherwise the cached values
- * are repeated with the time they were read. */
+ * are repeated with the time they were read. Drivers that report a managed
+ * save only through virDomainHasManagedSaveImage (the test driver) are
+ * asked once, when a guest turns shut off, never on every poll. */
 static void
 read_record(struct backend_conn *c, virDomainStatsRecordPtr rec,
     struct kvm_dom *d, bool slow, uint64_t now, struct raw_guest *g)
@@ -405,6 +409,11 @@ read_record(struct backend_conn *c, virDomainStatsRecordPtr rec,
 	}
 
 	g->state = map_state(st, reason, &g->health);
+	if (g->state == GUEST_SHUTOFF && d->vir_state != VIR_DOMAIN_SHUTOFF)
+		d->managed_save = virDomainHasManagedSaveImage(rec->dom, 0) == 1;
+	if (g->state == GUEST_SHUTOFF && d->managed_save)
+		g->state = GUEST_SAVED;
+	d->vir_state = st;
 	/* A guest that is not running holds no live figures. */
 	if (g->state == GUEST_SHUTOFF || g->state == GUEST_SAVED ||
 	    g->state == GUEST_CRASHED || g->state == GUEST_UNKNOWN)

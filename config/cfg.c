@@ -25,11 +25,11 @@
 #endif
 
 #define CFG_SUFFIX	"crossvisor/crossvisor.conf"
-#define CFG_MAXDIST	3	/* farthest suggestion for a misspelt word */
+#define CFG_MAXDIST	3	/* edits from a misspelt word to a guess */
 
 struct cfg_ctx {
-	const char	*path;		/* (borrowed) the file, for messages */
-	bool		 exposed;	/* group or others may read the file */
+	const char	*path;		/* (borrowed) file name in messages */
+	bool		 exposed;	/* mode & 077: others may read it */
 	struct cv_err	*err;		/* (borrowed) */
 };
 
@@ -74,13 +74,14 @@ static int	 cfg_hosts(struct cfg_ctx *, const config_setting_t *,
 		     struct cfg *);
 static int	 cfg_no_includes(struct cfg_ctx *, const config_setting_t *);
 static int	 cfg_syntax(struct cfg_ctx *, const config_t *);
-static int	 cfg_read(struct cfg_ctx *, FILE *, const char *, struct cfg *);
+static int	 cfg_read(struct cfg_ctx *, FILE *, const char *,
+		     struct cfg *);
 static int	 cfg_load_fp(const char *, FILE *, struct cfg *,
 		     struct cv_err *);
 static int	 cfg_load_named(const char *, const char *, struct cfg *,
 		     struct cv_err *);
-static int	 cfg_load_optional(const char *, struct cfg *, struct cv_err *,
-		     bool *);
+static int	 cfg_load_optional(const char *, struct cfg *,
+		     struct cv_err *, bool *);
 
 /* Sets the one-line "path:line: message" error; line 0 leaves it out. */
 static int
@@ -586,10 +587,11 @@ cfg_host(struct cfg_ctx *ctx, const config_setting_t *g, struct cfg_host *h)
 static int
 cfg_hosts(struct cfg_ctx *ctx, const config_setting_t *s, struct cfg *c)
 {
-	const struct cfg_key	*k = cfg_table_lookup(CFG_SCOPE_TOP, "hosts");
+	const struct cfg_key	*k;
 	const config_setting_t	*g;
 	size_t			 i, j, n;
 
+	k = cfg_table_lookup(CFG_SCOPE_TOP, "hosts");
 	if (config_setting_is_array(s) && config_setting_length(s) == 0)
 		return 0;
 	if (!config_setting_is_list(s))

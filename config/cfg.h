@@ -38,7 +38,7 @@ int	cfg_parse_string(const char *text, const char *name, struct cfg *out,
 
 enum cfg_scope {
 	CFG_SCOPE_TOP,		/* "top": the file's top level */
-	CFG_SCOPE_HOST		/* "host": a group inside hosts = ( ... ) */
+	CFG_SCOPE_HOST		/* "host": a group in hosts = ( ... ) */
 };
 
 #define CFG_TYPE_LIST(_)					\
@@ -65,27 +65,28 @@ enum cfg_type {
 
 /* Key flags. */
 #define CFG_F_PATH	0x1	/* a leading ~ or ~user is expanded */
-#define CFG_F_SECRET	0x2	/* the file must not be readable by others */
+#define CFG_F_SECRET	0x2	/* the file must be private */
 
 struct cfg_key {
 	const char		 *name;
 	enum cfg_scope		  scope;
 	enum cfg_type		  type;
-	size_t			  off;		/* in struct cfg or cfg_host */
-	double			  min;		/* numbers: the range */
+	size_t			  off;	/* in struct cfg or cfg_host */
+	double			  min;	/* numbers: the range */
 	double			  max;
-	const char		 *unit;		/* "seconds" or NULL */
-	const char *const	 *choices;	/* NULL-terminated, or NULL */
+	const char		 *unit;	/* "seconds" or NULL */
+	const char *const	 *choices; /* NULL-terminated, or NULL */
 	int			  flags;	/* CFG_F_* */
 	int			  applies;	/* host keys: CFG_FOR_* */
 	int			  required;	/* host keys: CFG_FOR_* */
-	const char		 *def;		/* the default, as text */
-	const char		 *example;	/* a value as written in a file */
-	const char		 *help;		/* one line */
+	const char		 *def;	/* the default, as text */
+	const char		 *example; /* a value as in a file */
+	const char		 *help;	/* one line */
 };
 
 /* The key called name in scope "top" or "host", or NULL. */
-const struct cfg_key	*cfg_table_find(const char *scope, const char *name);
+const struct cfg_key	*cfg_table_find(const char *scope,
+			    const char *name);
 const struct cfg_key	*cfg_table_lookup(enum cfg_scope, const char *);
 
 /* Walks the table: pass NULL for the first key; NULL after the last. */

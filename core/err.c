@@ -71,6 +71,9 @@ err_teardown(void)
 		fn();
 }
 
+static _Noreturn void	fatal_v(int, const char *, va_list)
+			    __attribute__((format(printf, 2, 0)));
+
 static _Noreturn void
 fatal_v(int with_errno, const char *fmt, va_list ap)
 {

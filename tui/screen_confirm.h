@@ -5,6 +5,7 @@
 #define CV_TUI_SCREEN_CONFIRM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ui;
 struct ui_pending;

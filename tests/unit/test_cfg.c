@@ -424,7 +424,8 @@ test_bad_fixtures(void **state)
 		    "70000" },
 		{ "bad_dup.conf", ":5: duplicate host name 'kvm-a' (first at "
 		    "line 3); give each host its own name" },
-		{ "bad_no_uri.conf", ":3: kvm host 'kvm-a' has no uri; add e.g. "
+		{ "bad_no_uri.conf", ":3: kvm host 'kvm-a' has no uri; add "
+		    "e.g. "
 		    "uri = \"qemu+ssh://root@kvm-a.example.com/system\";" },
 		{ "bad_host_type.conf", ":4: unknown type 'esxi' (valid: kvm, "
 		    "hyperv)" },
@@ -443,8 +444,8 @@ test_bad_fixtures(void **state)
 		{ "bad_platform.conf", ":4: platform 'RHEL 9.4' is not a "
 		    "platform id; use <os-release ID>-<VERSION_ID> like "
 		    "\"rhel-9.4\", or \"windows-server-2022\"" },
-		{ "bad_transport.conf", ":4: unknown transport 'locla' (did you "
-		    "mean 'local'?)" },
+		{ "bad_transport.conf", ":4: unknown transport 'locla' (did "
+		    "you mean 'local'?)" },
 	};
 	struct cfg	c;
 	struct cv_err	err;
@@ -524,13 +525,16 @@ test_bad_strings(void **state)
 	parse_bad("hosts = ( { name = \"a/b\"; type = \"kvm\"; } );\n",
 	    "string:1: host name 'a/b' must not contain '/' or white space "
 	    "(targets are written HOST/GUEST)");
-	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\"; user = \"\"; } );\n",
-	    "string:1: 'user' is empty; give a value, e.g. user = "
+	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\";\n"
+	    " user = \"\"; } );\n",
+	    "string:2: 'user' is empty; give a value, e.g. user = "
 	    "\"Administrator\";, or remove the line");
-	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\"; port = 0; } );\n",
-	    "string:1: 'port' must be from 1 to 65535, not 0");
-	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\"; port = 22.0; } );\n",
-	    "string:1: 'port' must be an integer, not a number; e.g. "
+	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\";\n"
+	    " port = 0; } );\n",
+	    "string:2: 'port' must be from 1 to 65535, not 0");
+	parse_bad("hosts = ( { name = \"a\"; type = \"hyperv\";\n"
+	    " port = 22.0; } );\n",
+	    "string:2: 'port' must be an integer, not a number; e.g. "
 	    "port = 2222;");
 	parse_bad("confirm_by_name_tags = \"prod\";\n",
 	    "string:1: 'confirm_by_name_tags' must be a list of strings, not "
@@ -566,7 +570,7 @@ test_empty_lists(void **state)
 static void
 test_password_mode(void **state)
 {
-	static const mode_t	 bad[] = { 0644, 0640, 0604, 0660, 0700 | 040 };
+	static const mode_t	 bad[] = { 0644, 0640, 0604, 0660, 0740 };
 	struct cfg		 c;
 	struct cv_err		 err;
 	char			*text = slurp(FIX "good_password.conf");
@@ -655,7 +659,7 @@ test_lookup_order(void **state)
 	load_expect(NULL, xdg, 5);		/* then XDG */
 	unsetenv("CROSSVISOR_CONFIG");
 	load_expect(NULL, xdg, 5);
-	unsetenv("XDG_CONFIG_HOME");		/* XDG's default: ~/.config */
+	unsetenv("XDG_CONFIG_HOME");		/* default: ~/.config */
 	load_expect(NULL, homecf, 6);
 	setenv("XDG_CONFIG_HOME", "relative/dir", 1);	/* ignored */
 	load_expect(NULL, homecf, 6);
@@ -904,7 +908,8 @@ test_manpage(void **state)
 	char			*text = slurp(MANPAGE), **line, *p, *plain;
 	char			*want, *ex = NULL;
 	const char		*section = "";
-	size_t			 n = 0, i, j, nseen = 0, nkeys = 0, nex = 0;
+	size_t			 n = 0, i, j, nseen = 0, nkeys = 0;
+	size_t			 nex = 0;
 	enum cfg_scope		 scope;
 	bool			 keys, found;
 	struct cfg		 c;

@@ -1,0 +1,383 @@
+/* The engine's pollers against a fake backend: publishing, rates, down and
+ * back, actions, read-only, and the watchdog on a call that hangs. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "backends/backend.h"
+#include "core/clock.h"
+#include "core/conf.h"
+#include "core/engine.h"
+#include "core/err.h"
+#include "core/evlog.h"
+#include "core/fleet.h"
+#include "core/snap.h"
+#include "core/xmalloc.h"
+
+/* What each fake host does; index = host. Locked by fake_lock. */
+struct fake_host {
+	int		fail_open;
+	int		fail_poll;
+	int		hang_poll;
+	int		polls;
+	int		acts;
+	int		fail_act;
+	char		last_act_id[40];
+	enum action	last_act;
+};
+
+static pthread_mutex_t	fake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
+static struct fake_host	fake[2];
+
+struct backend_conn {
+	int	host;
+};
+
+static int
+fake_open(const struct cfg_host *hc, const struct backend_params *bp,
+    struct backend_conn **out, struct raw_host *rh, struct cv_err *err)
+{
+	int	i = hc->name[4] - '0', fail;
+
+	(void)bp;
+	pthread_mutex_lock(&fake_lock);
+	fail = fake[i].fail_open;
+	pthread_mutex_unlock(&fake_lock);
+	if (fail)
+		return cv_err_set(err, CV_E_CONNECT, "refused by fake");
+	*out = xcalloc(1, sizeof **out);
+	(*out)->host = i;
+	strcpy(rh->hypervisor, "FAKE 1.0");
+	return 0;
+}
+
+static int
+fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
+{
+	struct fake_host	*f = &fake[c->host];
+	struct raw_guest	*g;
+	int			 n;
+
+	pthread_mutex_lock(&fake_lock);
+	while (f->hang_poll)
+		pthread_cond_wait(&fake_cond, &fake_lock);
+	if (f->fail_poll) {
+		pthread_mutex_unlock(&fake_lock);
+		return cv_err_set(err, CV_E_CONNECT, "link lost");
+	}
+	n = ++f->polls;
+	pthread_mutex_unlock(&fake_lock);
+
+	s->n = 0;
+	s->taken_ns = (uint64_t)n * 1000000000u;
+	g = raw_sample_next(s);
+	strcpy(g->id, "uuid-a");
+	g->name = "alpha";
+	g->state = GUEST_RUNNING;
+	g->have = RAW_VCPUS | RAW_CPU_TIME;
+	g->vcpus = 1;
+	g->cpu_time_ns = (uint64_t)n * 250000000u;	/* 25 % */
+	g = raw_sample_next(s);
+	strcpy(g->id, "uuid-b");
+	g->name = "beta";
+	g->state = GUEST_SHUTOFF;
+	return 0;
+}
+
+static int
+fake_act(struct backend_conn *c, const char *id, enum action a,
+    struct cv_err *err)
+{
+	struct fake_host	*f = &fake[c->host];
+	int			 fail;
+
+	pthread_mutex_lock(&fake_lock);
+	f->acts++;
+	f->last_act = a;
+	strcpy(f->last_act_id, id);
+	fail = f->fail_act;
+	pthread_mutex_unlock(&fake_lock);
+	if (fail)
+		return cv_err_set(err, CV_E_FAILED, "fake refuses");
+	return 0;
+}
+
+static void
+fake_close(struct backend_conn *c)
+{
+	free(c);
+}
+
+static const struct backend_ops fake_ops = {
+	.type = "fake",
+	.open = fake_open,
+	.poll = fake_poll,
+	.act = fake_act,
+	.close = fake_close,
+};
+
+static const struct backend_ops *
+fake_find(const char *type)
+{
+	return strcmp(type, "fake") == 0 ? &fake_ops : NULL;
+}
+
+static void
+make_cfg(struct cfg *c, bool read_only)
+{
+	int	i;
+
+	cfg_init_defaults(c);
+	c->refresh = 0.05;
+	c->poll_timeout = 0.4;
+	c->connect_timeout = 0.4;
+	c->backoff_max = 0.1;
+	c->read_only = read_only;
+	c->nhosts = 2;
+	c->hosts = xcalloc(2, sizeof *c->hosts);
+	for (i = 0; i < 2; i++) {
+		xasprintf(&c->hosts[i].name, "fake%d", i);
+		c->hosts[i].type = xstrdup("fake");
+	}
+	memset(fake, 0, sizeof fake);
+}
+
+/* Waits (bounded) until host i's snapshot satisfies the predicate. */
+static const struct host_snap *
+wait_host(struct engine *e, size_t i, bool (*pred)(const struct host_snap *))
+{
+	struct fleet		*f = engine_fleet(e);
+	struct fleet_view	 v;
+	const struct host_snap	*h = NULL;
+	uint64_t		 until = clock_mono_ms() + 5000;
+
+	while (clock_mono_ms() < until) {
+		fleet_acquire(f, &v);
+		if (pred(v.hosts[i]))
+			h = snap_ref(v.hosts[i]);
+		fleet_view_release(&v);
+		if (h != NULL)
+			return h;
+		fleet_wait(f, fleet_gen(f), 50);
+	}
+	fail_msg("host %zu never reached the state", i);
+	return NULL;
+}
+
+static bool
+polled_twice(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->polls >= 2;
+}
+
+static bool
+is_down(const struct host_snap *h)
+{
+	return h->state == HOST_DOWN;
+}
+
+static bool
+is_up(const struct host_snap *h)
+{
+	return h->state == HOST_UP;
+}
+
+static void
+publishes_guests_and_rates(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	h = wait_host(e, 0, polled_twice);
+	assert_string_equal(h->name, "fake0");
+	assert_string_equal(h->hypervisor, "FAKE 1.0");
+	assert_int_equal(h->nguests, 2);
+	assert_string_equal(h->guests[0].name, "alpha");
+	assert_true(h->guests[0].have & GS_CPU);
+	assert_true(h->guests[0].cpu_pct > 24.9 && h->guests[0].cpu_pct < 25.1);
+	/* A shut-off guest has no figures at all: null, not 0. */
+	assert_int_equal(h->guests[1].have, 0);
+	assert_false(h->stale);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static void
+down_host_does_not_stop_others(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake[1].fail_open = 1;
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	h = wait_host(e, 1, is_down);
+	assert_string_equal(h->error, "refused by fake");
+	snap_unref(h);
+	h = wait_host(e, 0, polled_twice);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static void
+lost_host_keeps_stale_guests_and_returns(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	pthread_mutex_lock(&fake_lock);
+	fake[0].fail_poll = 1;
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, is_down);
+	assert_string_equal(h->error, "link lost");
+	assert_true(h->stale);
+	assert_int_equal(h->nguests, 2);
+	snap_unref(h);
+	pthread_mutex_lock(&fake_lock);
+	fake[0].fail_poll = 0;
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, is_up);
+	assert_false(h->stale);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static void
+actions_reach_the_backend(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	struct evlog_entry	 ev;
+	struct cv_err		 err;
+	uint64_t		 id;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_PAUSE, &err);
+	assert_true(id != 0);
+	assert_int_equal(evlog_wait_action(engine_evlog(e), id, 5000, &ev), 0);
+	assert_true(ev.ok);
+	assert_string_equal(ev.guest, "alpha");
+	assert_string_equal(ev.what, "pause");
+	assert_string_equal(ev.msg, "paused");
+	assert_string_equal(fake[0].last_act_id, "uuid-a");
+	assert_int_equal(fake[0].last_act, ACTION_PAUSE);
+
+	pthread_mutex_lock(&fake_lock);
+	fake[0].fail_act = 1;
+	pthread_mutex_unlock(&fake_lock);
+	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_RESUME, &err);
+	assert_int_equal(evlog_wait_action(engine_evlog(e), id, 5000, &ev), 0);
+	assert_false(ev.ok);
+	assert_string_equal(ev.msg, "fake refuses");
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static void
+read_only_refused_in_core(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	struct evlog_entry	 ev[8];
+	struct cv_err		 err;
+	size_t			 n, i;
+	bool			 logged = false;
+
+	(void)state;
+	make_cfg(&c, true);
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	assert_int_equal(engine_submit(e, 0, "uuid-a", "alpha",
+	    ACTION_POWEROFF, &err), 0);
+	assert_int_equal(err.code, CV_E_READONLY);
+	n = evlog_since(engine_evlog(e), 0, ev, 8);
+	for (i = 0; i < n; i++)
+		logged |= ev[i].kind == EV_ACTION && !ev[i].ok;
+	assert_true(logged);
+	assert_int_equal(fake[0].acts, 0);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static void
+hung_poll_shown_down_by_watchdog(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+	int			 before;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	pthread_mutex_lock(&fake_lock);
+	fake[0].hang_poll = 1;
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, is_down);
+	assert_non_null(strstr(h->error, "no answer to poll"));
+	assert_true(h->stale);
+	snap_unref(h);
+	/* The other host goes on refreshing meanwhile. */
+	pthread_mutex_lock(&fake_lock);
+	before = fake[1].polls;
+	pthread_mutex_unlock(&fake_lock);
+	snap_unref(wait_host(e, 1, polled_twice));
+	{
+		struct timespec ts = { 0, 300 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&fake_lock);
+	assert_true(fake[1].polls > before);
+	fake[0].hang_poll = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	snap_unref(wait_host(e, 0, is_up));
+	engine_free(e);
+	cfg_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(publishes_guests_and_rates),
+		cmocka_unit_test(down_host_does_not_stop_others),
+		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
+		cmocka_unit_test(actions_reach_the_backend),
+		cmocka_unit_test(read_only_refused_in_core),
+		cmocka_unit_test(hung_poll_shown_down_by_watchdog),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

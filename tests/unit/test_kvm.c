@@ -1,0 +1,271 @@
+/* The KVM backend: URI and domain XML parsing, OS names, platform ids, and
+ * the backend itself against libvirt's in-process test driver on the demo
+ * fleet file (no daemon needed). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "backends/backend.h"
+#include "backends/kvm_events.h"
+#include "backends/kvm_uri.h"
+#include "backends/kvm_xml.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/osinfo.h"
+#include "core/platform.h"
+#include "core/xmalloc.h"
+
+static void
+uri_parts(void **state)
+{
+	struct kvm_uri	u;
+	char		*s;
+
+	(void)state;
+	assert_int_equal(kvm_uri_parse("qemu+ssh://root@kvm-a.example.com:2222"
+	    "/system?keyfile=%2Froot%2Fk&no_tty=1&known_hosts=/tmp/kh", &u), 0);
+	assert_string_equal(u.driver, "qemu");
+	assert_string_equal(u.transport, "ssh");
+	assert_string_equal(u.user, "root");
+	assert_string_equal(u.host, "kvm-a.example.com");
+	assert_int_equal(u.port, 2222);
+	assert_string_equal(u.keyfile, "/root/k");
+	assert_string_equal(u.known_hosts, "/tmp/kh");
+	assert_true(u.no_tty);
+	assert_true(kvm_uri_is_ssh(&u));
+
+	assert_int_equal(kvm_uri_parse("test:///default", &u), 0);
+	assert_string_equal(u.host, "");
+	assert_false(kvm_uri_is_ssh(&u));
+
+	assert_int_equal(kvm_uri_parse("qemu+ssh://[::1]:22/system", &u), 0);
+	assert_string_equal(u.host, "::1");
+	assert_int_equal(u.port, 22);
+	s = kvm_uri_for_open("qemu+ssh://h/system", &u);
+	assert_string_equal(s, "qemu+ssh://h/system?no_tty=1");
+	free(s);
+	assert_int_equal(kvm_uri_parse("not a uri", &u), -1);
+}
+
+static void
+domain_xml_fields(void **state)
+{
+	struct kvm_domxml	d;
+	const char		*xml =
+	    "<domain type='kvm' id='3'>\n  <name>web1</name>\n"
+	    "  <metadata>\n    <libosinfo:libosinfo xmlns:libosinfo="
+	    "\"http://libosinfo.org/xmlns/libvirt/domain/1.0\">\n"
+	    "      <libosinfo:os id=\"http://redhat.com/rhel/9.2\"/>\n"
+	    "    </libosinfo:libosinfo>\n  </metadata>\n"
+	    "  <memory unit='KiB'>4194304</memory>\n"
+	    "  <currentMemory unit='KiB'>2097152</currentMemory>\n"
+	    "  <vcpu placement='static'>2</vcpu>\n"
+	    "  <os>\n    <type arch='x86_64' machine='pc-q35-7.2'>hvm</type>\n"
+	    "  </os>\n</domain>\n";
+
+	(void)state;
+	kvm_xml_parse(xml, &d);
+	assert_string_equal(d.virt_type, "kvm");
+	assert_string_equal(d.machine, "pc-q35-7.2");
+	assert_string_equal(d.os_url, "http://redhat.com/rhel/9.2");
+	assert_int_equal(d.vcpus, 2);
+	assert_int_equal(d.mem_max_kib, 4194304);
+	assert_int_equal(d.mem_cur_kib, 2097152);
+	kvm_xml_parse("<domain type='qemu'><name>x</name></domain>", &d);
+	assert_string_equal(d.virt_type, "qemu");
+	assert_string_equal(d.os_url, "");
+	assert_int_equal(d.vcpus, 0);
+}
+
+static void
+os_names(void **state)
+{
+	char	id[32], name[96];
+
+	(void)state;
+	assert_int_equal(osinfo_from_url("http://redhat.com/rhel/9.2", id,
+	    sizeof id, name, sizeof name), 0);
+	assert_string_equal(id, "rhel9.2");
+	assert_string_equal(name, "Red Hat Enterprise Linux 9.2");
+	assert_int_equal(osinfo_from_url("http://microsoft.com/win/2k22", id,
+	    sizeof id, name, sizeof name), 0);
+	assert_string_equal(id, "win2k22");
+	assert_string_equal(name, "Windows Server 2022");
+	assert_int_equal(osinfo_from_url("http://example.org/plan9/4", id,
+	    sizeof id, name, sizeof name), -1);
+	assert_string_equal(name, "");
+}
+
+static void
+platform_ids(void **state)
+{
+	char	id[64];
+
+	(void)state;
+	assert_int_equal(platform_from_os_release("NAME=\"Red Hat Enterprise "
+	    "Linux\"\nID=\"rhel\"\nVERSION_ID=\"9.4\"\n", id, sizeof id), 0);
+	assert_string_equal(id, "rhel-9.4");
+	assert_int_equal(platform_from_os_release("ID=debian\nVERSION_ID="
+	    "\"12\"\n", id, sizeof id), 0);
+	assert_string_equal(id, "debian-12");
+	assert_int_equal(platform_from_os_release("NAME=x\n", id, sizeof id),
+	    -1);
+}
+
+/* ---- the backend on the test driver ---- */
+
+static struct cfg_host	host;
+static struct backend_params params = { 5.0, 10.0 };
+
+static int
+setup_host(void **state)
+{
+	char	cwd[512];
+
+	(void)state;
+	memset(&host, 0, sizeof host);
+	host.name = xstrdup("kvm-prod");
+	host.type = xstrdup("kvm");
+	host.platform = xstrdup("rhel-9.4");
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	xasprintf(&host.uri, "test://%s/demo/kvm-prod.xml", cwd);
+	return 0;
+}
+
+static int
+teardown_host(void **state)
+{
+	(void)state;
+	cfg_host_free(&host);
+	return 0;
+}
+
+static const struct raw_guest *
+find_guest(const struct raw_sample *s, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->guests[i].name, name) == 0)
+			return &s->guests[i];
+	return NULL;
+}
+
+static void
+test_driver_poll_and_act(void **state)
+{
+	const struct backend_ops	*ops = backend_find("kvm");
+	struct backend_conn		*c;
+	struct raw_host			 rh;
+	struct raw_sample		 s;
+	struct cv_err			 err;
+	const struct raw_guest		*g;
+	char				 id[40];
+
+	(void)state;
+	assert_non_null(ops);
+	memset(&rh, 0, sizeof rh);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ops->open(&host, &params, &c, &rh, &err), 0);
+	assert_non_null(strstr(rh.hypervisor, "TEST"));
+	assert_int_equal(ops->poll(c, &s, &err), 0);
+	assert_true(s.n >= 20);
+	g = find_guest(&s, "app01");
+	assert_non_null(g);
+	assert_int_equal(g->state, GUEST_RUNNING);
+	assert_string_equal(g->os, "Red Hat Enterprise Linux 9.2");
+	assert_string_equal(g->virt_type, "kvm");
+	assert_true(g->have & RAW_VCPUS);
+	/* The test driver gives no live figures: absent, not 0. */
+	assert_false(g->have & RAW_CPU_TIME);
+	assert_false(g->have & RAW_MEM);
+	strcpy(id, g->id);
+
+	assert_int_equal(ops->act(c, id, ACTION_PAUSE, &err), 0);
+	assert_int_equal(ops->poll(c, &s, &err), 0);
+	assert_int_equal(find_guest(&s, "app01")->state, GUEST_PAUSED);
+	/* Pausing a paused guest is a no-op that says so. */
+	cv_err_clear(&err);
+	assert_int_equal(ops->act(c, id, ACTION_PAUSE, &err), 0);
+	assert_non_null(strstr(err.msg, "already paused"));
+	assert_int_equal(ops->act(c, id, ACTION_RESUME, &err), 0);
+	assert_int_equal(ops->act(c, id, ACTION_POWEROFF, &err), 0);
+	assert_int_equal(ops->poll(c, &s, &err), 0);
+	assert_int_equal(find_guest(&s, "app01")->state, GUEST_SHUTOFF);
+	assert_int_equal(ops->act(c, id, ACTION_REBOOT, &err), -1);
+	assert_non_null(strstr(err.msg, "not running"));
+	assert_int_equal(ops->act(c, id, ACTION_START, &err), 0);
+	assert_int_equal(ops->act(c, id, ACTION_SAVE, &err), 0);
+	assert_int_equal(ops->poll(c, &s, &err), 0);
+	assert_int_equal(find_guest(&s, "app01")->state, GUEST_SAVED);
+	assert_int_equal(ops->act(c, id, ACTION_START, &err), 0);
+	assert_int_equal(ops->act(c, id, ACTION_SNAPSHOT, &err), 0);
+	assert_int_equal(ops->act(c, "00000000-0000-0000-0000-000000000000",
+	    ACTION_START, &err), -1);
+	assert_int_equal(err.code, CV_E_NOTFOUND);
+	ops->close(c);
+	free(s.guests);
+}
+
+static void
+bad_uri_is_an_error_line(void **state)
+{
+	const struct backend_ops	*ops = backend_find("kvm");
+	struct cfg_host			 h;
+	struct backend_conn		*c;
+	struct raw_host			 rh;
+	struct cv_err			 err;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	h.name = (char *)"x";
+	h.uri = (char *)"test:///no/such/file.xml";
+	memset(&rh, 0, sizeof rh);
+	assert_int_equal(ops->open(&h, &params, &c, &rh, &err), -1);
+	assert_int_equal(err.code, CV_E_CONNECT);
+	assert_non_null(strstr(err.msg, "libvirt"));
+	assert_null(strchr(err.msg, '\n'));
+}
+
+static void
+registry_slots_all_set(void **state)
+{
+	const struct backend_ops *const *b;
+
+	(void)state;
+	for (b = backend_all(); *b != NULL; b++) {
+		assert_non_null((*b)->type);
+		assert_non_null((*b)->open);
+		assert_non_null((*b)->poll);
+		assert_non_null((*b)->act);
+		assert_non_null((*b)->close);
+		assert_ptr_equal(backend_find((*b)->type), *b);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(uri_parts),
+		cmocka_unit_test(domain_xml_fields),
+		cmocka_unit_test(os_names),
+		cmocka_unit_test(platform_ids),
+		cmocka_unit_test_setup_teardown(test_driver_poll_and_act,
+		    setup_host, teardown_host),
+		cmocka_unit_test(bad_uri_is_an_error_line),
+		cmocka_unit_test(registry_slots_all_set),
+	};
+	int	rc;
+
+	kvm_events_start();
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	kvm_events_stop();
+	return rc;
+}

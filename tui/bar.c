@@ -1,0 +1,55 @@
+/* One-line bars: plain text lines and the key hints (as htop's function
+ * bar). Main thread. */
+#include "tui/bar.h"
+
+#include <string.h>
+
+#include "tui/keymap.h"
+#include "tui/rows.h"
+
+/* Draws text at (y, x) fitted to width columns (cut with the ellipsis,
+ * padded with spaces so the colour spans the width). */
+void
+bar_line(int y, int x, int width, enum ui_color color, const char *text)
+{
+	char	buf[1024];
+
+	if (width <= 0)
+		return;
+	wattrset(stdscr, term_attr(color));
+	mvwaddstr(stdscr, y, x, rows_fit(text, width, false,
+	    term_glyph(TERM_GLYPH_ELLIPSIS), buf, sizeof buf));
+	wattrset(stdscr, term_attr(UI_COLOR_DEFAULT));
+}
+
+/* The hints of the bindings that work in keys (KEYMAP_IN_*), in table
+ * order, one per command, as many as fit. */
+void
+bar_hints(int y, unsigned keys)
+{
+	const struct keymap_binding	*b;
+	int				 x = 0, kw, lw;
+
+	wmove(stdscr, y, 0);
+	wclrtoeol(stdscr);
+	for (b = keymap_next(NULL); b != NULL; b = keymap_next(b)) {
+		if (b->hint_key == NULL || (b->in & keys) == 0)
+			continue;
+		kw = rows_text_width(b->hint_key);
+		lw = rows_text_width(b->hint);
+		if (x + kw + 1 + lw > COLS)
+			break;
+		wattrset(stdscr, term_attr(UI_COLOR_HINT_KEY));
+		mvwaddstr(stdscr, y, x, b->hint_key);
+		wattrset(stdscr, term_attr(UI_COLOR_DEFAULT));
+		waddstr(stdscr, " ");
+		wattrset(stdscr, term_attr(UI_COLOR_HINT_LABEL));
+		waddstr(stdscr, b->hint);
+		wattrset(stdscr, term_attr(UI_COLOR_DEFAULT));
+		x += kw + 1 + lw;
+		if (x < COLS)
+			waddstr(stdscr, " ");
+		x++;
+	}
+	wattrset(stdscr, term_attr(UI_COLOR_DEFAULT));
+}

@@ -1,0 +1,133 @@
+/* The main loop: waits in poll(2) on the keyboard, the fleet's wake pipe
+ * and the signal pipe, with a one-second tick for ages, and never blocks
+ * on anything else. Redraws only when something changed, through
+ * wnoutrefresh/doupdate so curses sends only the difference (slow SSH
+ * links). Main thread only. */
+#include "tui/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/err.h"
+#include "core/fleet.h"
+#include "tui/curses_wrap.h"
+#include "tui/keymap.h"
+#include "tui/screen_confirm.h"
+#include "tui/term.h"
+#include "tui/ui.h"
+
+#define LOOP_TICK_MS	1000
+
+static void	loop_draw(struct ui *);
+static void	loop_keys(struct ui *);
+static void	loop_signals(struct ui *);
+static int	loop_timeout(void);
+
+static void
+loop_draw(struct ui *ui)
+{
+	ui->screen->draw(ui);
+	wnoutrefresh(stdscr);
+	doupdate();
+	ui->dirty = false;
+}
+
+/* Reads every key waiting (stdin is non-blocking through nodelay) and
+ * gives each to the prompt when one is open, else to the screen. */
+static void
+loop_keys(struct ui *ui)
+{
+	wint_t	wch;
+	int	r, key;
+
+	while (!ui->quit && (r = wget_wch(stdscr, &wch)) != ERR) {
+		if (r == KEY_CODE_YES && wch == KEY_RESIZE) {
+			ui_cursor_sync(ui);
+			ui->dirty = true;
+			continue;
+		}
+		key = r == KEY_CODE_YES ? KEYMAP_FN((int)wch) : (int)wch;
+		if (screen_confirm_active(ui))
+			screen_confirm_key(ui, key);
+		else
+			ui->screen->key(ui, key);
+		ui->dirty = true;
+	}
+}
+
+/* Acts on the signals the handlers noted: all terminal work happens here,
+ * never in a handler. */
+static void
+loop_signals(struct ui *ui)
+{
+	unsigned	ev = term_events();
+
+	if (ev & TERM_EV_QUIT)
+		ui->quit = true;
+	if (ev & TERM_EV_SUSPEND)
+		term_suspend();
+	else if (ev & TERM_EV_CONT)
+		term_resume();
+	else if (ev & TERM_EV_RESIZE)
+		term_resize();
+	if (ev & (TERM_EV_SUSPEND | TERM_EV_CONT | TERM_EV_RESIZE)) {
+		ui_cursor_sync(ui);
+		ui->dirty = true;
+	}
+}
+
+/* Milliseconds to the next whole second, so ages tick together. */
+static int
+loop_timeout(void)
+{
+	return LOOP_TICK_MS - (int)(clock_mono_ms() % LOOP_TICK_MS);
+}
+
+/* Runs until the user quits or a quit signal arrives; returns 0. */
+int
+loop_run(struct ui *ui)
+{
+	struct pollfd	pfd[3];
+	nfds_t		n;
+	int		r;
+
+	ui_refresh(ui);
+	ui_read_events(ui);
+	ui_cursor_sync(ui);
+	while (!ui->quit) {
+		loop_signals(ui);
+		if (ui->quit)
+			break;
+		if (ui->dirty)
+			loop_draw(ui);
+
+		n = 0;
+		pfd[n].fd = STDIN_FILENO;
+		pfd[n++].events = POLLIN;
+		pfd[n].fd = term_event_fd();
+		pfd[n++].events = POLLIN;
+		if (ui->fleet != NULL) {
+			pfd[n].fd = fleet_wake_fd(ui->fleet);
+			pfd[n++].events = POLLIN;
+		}
+		r = poll(pfd, n, loop_timeout());
+		if (r == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			fatal("poll");
+		}
+		if (r == 0)
+			ui->dirty = true;	/* the tick: ages move on */
+		if (pfd[0].revents & POLLIN)
+			loop_keys(ui);
+		else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			ui->quit = true;	/* the terminal went away */
+		if (n > 2 && (pfd[2].revents & POLLIN))
+			fleet_drain_wake(ui->fleet);
+		ui_refresh(ui);
+		ui_read_events(ui);
+	}
+	return 0;
+}

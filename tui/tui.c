@@ -1,0 +1,52 @@
+/* The console's entry points: start the terminal, run a screen in the
+ * loop, give the terminal back. Main thread only. */
+#include "tui/tui.h"
+
+#include <stdio.h>
+
+#include "core/conf.h"
+#include "core/err.h"
+#include "tui/loop.h"
+#include "tui/screen_first_run.h"
+#include "tui/screen_fleet.h"
+#include "tui/term.h"
+#include "tui/ui.h"
+
+int
+tui_run(const struct cfg *cfg, struct engine *engine)
+{
+	struct ui	ui;
+	struct cv_err	err;
+
+	cv_err_clear(&err);
+	if (term_init(cfg->no_color, &err) == -1) {
+		fprintf(stderr, "crossvisor: %s\n", err.msg);
+		return 2;
+	}
+	ui_init(&ui, cfg, engine, &screen_fleet_entry);
+	loop_run(&ui);
+	ui_done(&ui);
+	term_done();
+	return 0;
+}
+
+int
+tui_first_run(const char *demo_hint)
+{
+	struct ui	ui;
+	struct cv_err	err;
+	int		result;
+
+	cv_err_clear(&err);
+	if (term_init(false, &err) == -1) {
+		fprintf(stderr, "crossvisor: %s\n", err.msg);
+		return 0;
+	}
+	ui_init(&ui, NULL, NULL, &screen_first_run_entry);
+	ui.demo_hint = demo_hint;
+	loop_run(&ui);
+	result = ui.result;
+	ui_done(&ui);
+	term_done();
+	return result;
+}
