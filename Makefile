@@ -66,11 +66,15 @@ deps:
 	@sh scripts/deps.sh
 
 # ---- tests ----
-check: deps all $(UNIT_BINS)
+unit-bins: $(UNIT_BINS)
+
+check: deps
+	@$(MAKE) --no-print-directory all unit-bins
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@$(MAKE) --no-print-directory lint headers
 	@bash tests/tui/run.sh
 	@bash tests/e2e/run.sh
+	@sh tests/sanitize.sh
 
 check-unit: all $(UNIT_BINS)
 	@sh tests/run_unit.sh $(UNIT_BINS)
@@ -97,14 +101,9 @@ headers:
 	    || { echo "headers: $$h is not self-contained"; exit 1; }; done
 	@echo "headers: all self-contained"
 
-asan:
-	$(MAKE) clean
-	$(MAKE) all $(UNIT_BINS) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
-	    LDFLAGS='-fsanitize=address,undefined'
-
-tsan:
-	$(MAKE) clean
-	$(MAKE) all CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread'
+# ASan+UBSan and TSan builds of a copy of the tree, with their runs.
+sanitize:
+	@sh tests/sanitize.sh
 
 demo: deps all
 	./crossvisor --demo
@@ -131,7 +130,7 @@ clean:
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
 	    $(UNIT_BINS) *.d */*.d */*/*.d
 
-.PHONY: all deps check check-unit check-tui check-e2e lint headers asan tsan \
-	demo install uninstall clean
+.PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \
+	unit-bins demo install uninstall clean
 
 -include $(wildcard *.d */*.d)

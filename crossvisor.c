@@ -532,11 +532,53 @@ cmd_act(int argc, char **argv, struct cfg *c)
 
 /* ---- the console ---- */
 
+/* While curses owns the terminal, whatever a library or an ssh child writes
+ * to stderr (libxml2 warnings, say) goes to a temporary file, shown once
+ * the terminal is restored: the screen is never scribbled on, and nothing
+ * is lost. */
+struct stderr_capture {
+	int	 saved;
+	FILE	*tmp;
+};
+
+static void
+stderr_capture_start(struct stderr_capture *sc)
+{
+	fflush(stderr);
+	sc->saved = -1;
+	if ((sc->tmp = tmpfile()) == NULL)
+		return;
+	if ((sc->saved = dup(STDERR_FILENO)) == -1 ||
+	    dup2(fileno(sc->tmp), STDERR_FILENO) == -1) {
+		fclose(sc->tmp);
+		sc->tmp = NULL;
+	}
+}
+
+static void
+stderr_capture_end(struct stderr_capture *sc)
+{
+	char	buf[4096];
+	size_t	n;
+
+	if (sc->tmp == NULL)
+		return;
+	fflush(stderr);
+	dup2(sc->saved, STDERR_FILENO);
+	close(sc->saved);
+	rewind(sc->tmp);
+	while ((n = fread(buf, 1, sizeof buf, sc->tmp)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(sc->tmp);
+	sc->tmp = NULL;
+}
+
 static int
 cmd_console(struct cfg *c)
 {
-	struct engine	*e;
-	int		 rc;
+	struct stderr_capture	 sc;
+	struct engine		*e;
+	int			 rc;
 
 	if (c->path == NULL && !c->demo) {
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -546,10 +588,12 @@ cmd_console(struct cfg *c)
 		use_demo_fleet(c);
 	}
 	need_hosts(c);
+	stderr_capture_start(&sc);
 	e = engine_create(c, backend_find);
 	engine_start(e);
 	rc = tui_run(c, e);
 	engine_free(e);
+	stderr_capture_end(&sc);
 	return rc;
 }
 

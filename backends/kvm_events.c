@@ -39,6 +39,19 @@ wake_loop(int timer, void *arg)
 	(void)arg;
 }
 
+/* libxml2 (under libvirt) sets its globals up lazily, and two pollers that
+ * parse their first XML at once race on it. One parse here, before any
+ * poller exists, sets them up: the test driver's built-in fleet is parsed
+ * in-process at open. */
+static void
+warm_up_libxml2(void)
+{
+	virConnectPtr	c;
+
+	if ((c = virConnectOpen("test:///default")) != NULL)
+		virConnectClose(c);
+}
+
 void
 kvm_events_start(void)
 {
@@ -47,6 +60,7 @@ kvm_events_start(void)
 	virSetErrorFunc(NULL, silent_error);
 	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0)
 		fatalx("cannot initialise libvirt");
+	warm_up_libxml2();
 	atomic_store(&events_run, true);
 	if (pthread_create(&events_thread, NULL, events_main, NULL) != 0)
 		fatal("pthread_create");

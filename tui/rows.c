@@ -12,6 +12,7 @@
 
 #include "core/conf.h"
 #include "core/fleet.h"
+#include "core/fmt.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
 
@@ -33,7 +34,8 @@ static const struct rows_col_info rows_cols[ROWS_COL__COUNT] = {
 /* Which columns take spare width, first to their wanted width, then to
  * their largest: names matter most, then the OS, then host names. */
 static const enum rows_col rows_grow[] = {
-	ROWS_COL_NAME, ROWS_COL_OS, ROWS_COL_HOST, ROWS_COL_STATE, ROWS_COL_MEM
+	ROWS_COL_NAME, ROWS_COL_OS, ROWS_COL_HOST, ROWS_COL_DISK, ROWS_COL_NET,
+	ROWS_COL_STATE
 };
 
 #define ROWS_NITEMS(a) (sizeof (a) / sizeof (a)[0])
@@ -331,29 +333,29 @@ rows_cell(const struct row *row, enum rows_col col, char *buf, size_t len)
 		break;
 	case ROWS_COL_MEM:
 		if (g->have & GS_MEM)
-			rows_fmt_bytes((double)g->mem_bytes, buf, len);
+			fmt_bytes(buf, len, g->mem_bytes);
 		else
 			snprintf(buf, len, "-");
 		break;
 	case ROWS_COL_DISK:
 		if (g->have & GS_DISK)
 			snprintf(buf, len, "%s/%s",
-			    rows_fmt_bytes(g->disk_rd_bps, a, sizeof a),
-			    rows_fmt_bytes(g->disk_wr_bps, b, sizeof b));
+			    fmt_rate(a, sizeof a, g->disk_rd_bps),
+			    fmt_rate(b, sizeof b, g->disk_wr_bps));
 		else
 			snprintf(buf, len, "-");
 		break;
 	case ROWS_COL_NET:
 		if (g->have & GS_NET)
 			snprintf(buf, len, "%s/%s",
-			    rows_fmt_bytes(g->net_rx_bps, a, sizeof a),
-			    rows_fmt_bytes(g->net_tx_bps, b, sizeof b));
+			    fmt_rate(a, sizeof a, g->net_rx_bps),
+			    fmt_rate(b, sizeof b, g->net_tx_bps));
 		else
 			snprintf(buf, len, "-");
 		break;
 	case ROWS_COL_UPTIME:
 		if (g->have & GS_UPTIME)
-			rows_fmt_duration(g->uptime_s, buf, len);
+			fmt_duration(buf, len, g->uptime_s);
 		else
 			snprintf(buf, len, "-");
 		break;
@@ -418,8 +420,8 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 	old = hs->good_ms != 0 && now_ms > hs->good_ms &&
 	    (double)(now_ms - hs->good_ms) > 3.0 * refresh_s * 1000.0;
 	if (hs->good_ms != 0 && now_ms > hs->good_ms)
-		rows_fmt_duration((int64_t)((now_ms - hs->good_ms) / 1000),
-		    age, sizeof age);
+		fmt_duration(age, sizeof age,
+		    (int64_t)((now_ms - hs->good_ms) / 1000));
 	else
 		snprintf(age, sizeof age, "0s");
 
@@ -454,49 +456,6 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 			    off > 0 ? "  " : "");
 		break;
 	}
-	return buf;
-}
-
-/* Bytes (or bytes per second) in at most 4 characters: "512", "1.2K",
- * "2.0G", "16G"; binary units, as free(1) -h. */
-const char *
-rows_fmt_bytes(double v, char *buf, size_t len)
-{
-	static const char	units[] = "KMGTPE";
-	int			i = -1;
-
-	if (!(v > 0.0))
-		v = 0.0;
-	while (v >= 999.5 && units[i + 1] != '\0') {
-		v /= 1024.0;
-		i++;
-	}
-	if (i < 0)
-		snprintf(buf, len, "%.0f", v);
-	else if (v < 9.95)
-		snprintf(buf, len, "%.1f%c", v, units[i]);
-	else
-		snprintf(buf, len, "%.0f%c", v, units[i]);
-	return buf;
-}
-
-/* A duration in at most 6 characters: "59s", "12m05s", "5h02m", "3d04h",
- * "365d". */
-const char *
-rows_fmt_duration(int64_t s, char *buf, size_t len)
-{
-	long long	v = s < 0 ? 0 : (long long)s;
-
-	if (v < 60)
-		snprintf(buf, len, "%llds", v);
-	else if (v < 3600)
-		snprintf(buf, len, "%lldm%02llds", v / 60, v % 60);
-	else if (v < 86400)
-		snprintf(buf, len, "%lldh%02lldm", v / 3600, v % 3600 / 60);
-	else if (v < 100 * 86400)
-		snprintf(buf, len, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
-	else
-		snprintf(buf, len, "%lldd", v / 86400);
 	return buf;
 }
 

@@ -74,10 +74,10 @@ bool	rows_is_stale(const struct row *, uint64_t now_ms, double refresh_s);
 	_(STATE,	"STATE",	8,   9,  9, false, 0)	\
 	_(VCPU,		"VCPU",		4,   4,  4, true,  3)	\
 	_(CPU,		"CPU%",		5,   5,  5, true,  0)	\
-	_(MEM,		"MEM",		4,   5,  5, true,  0)	\
-	_(DISK,		"DISK R/W",	9,   9,  9, true,  2)	\
-	_(NET,		"NET RX/TX",	9,   9,  9, true,  1)	\
-	_(UPTIME,	"UPTIME",	6,   6,  6, true,  4)	\
+	_(MEM,		"MEM",		5,   5,  5, true,  0)	\
+	_(DISK,		"DISK R/W",	9,  11, 11, true,  2)	\
+	_(NET,		"NET RX/TX",	9,  11, 11, true,  1)	\
+	_(UPTIME,	"UPTIME",	7,   7,  7, true,  4)	\
 	_(OS,		"OS",		12, 28, 48, false, 5)
 
 #define ROWS_COL_ENUM(id, t, mn, w, mx, r, d) ROWS_COL_##id,
@@ -103,10 +103,8 @@ const char	*rows_cell(const struct row *, enum rows_col, char *, size_t);
 const char	*rows_host_detail(const struct row *, uint64_t now_ms,
 		    double refresh_s, char *, size_t);
 
-/* ---- formatting helpers ---- */
+/* ---- fitting text to columns ---- */
 
-const char	*rows_fmt_bytes(double, char *, size_t);
-const char	*rows_fmt_duration(int64_t, char *, size_t);
 int		 rows_text_width(const char *);
 const char	*rows_fit(const char *, int width, bool right,
 		    const char *ellipsis, char *, size_t);

@@ -461,7 +461,7 @@ e2e_reap_stale() {
         owner=$(cat "$d/owner.pid" 2>/dev/null)
         e2e_pid_alive "$owner" && continue
         e2e_log "reaping stale testbed $d (owner $owner is gone)"
-        (E2E_KEEP= e2e_teardown_dir "$d")
+        E2E_KEEP= e2e_teardown_dir "$d"
     done
 }
 
@@ -496,9 +496,11 @@ e2e_setup() {
 # ---------------------------------------------------------------- teardown
 
 # Tear down the testbed in DIR; safe to call on a half-built or already torn
-# down testbed, and from a trap.
-e2e_teardown_dir() {
-    local dir=$1 holder= name
+# down testbed, and from a trap. A subshell, so that the caller's set -e
+# cannot stop it halfway: every step is best effort.
+e2e_teardown_dir() (
+    set +e
+    dir=$1 holder=
     [ -d "$dir" ] || return 0
     [ -s "$dir/holder.pid" ] && holder=$(cat "$dir/holder.pid")
     # Guests first: libvirtd leaves running QEMU processes behind when it
@@ -525,7 +527,7 @@ e2e_teardown_dir() {
     else
         rm -rf "$dir"
     fi
-}
+)
 
 e2e_teardown() {
     local rc=$?

@@ -1,0 +1,747 @@
+/* Unit tests of the console's pure parts: fleet view -> rows (order,
+ * grouping, counts, cursor keying), cells, layout, fitting, the list
+ * widget, the key table and the status-line text of events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conf.h"
+#include "core/evlog.h"
+#include "core/fleet.h"
+#include "core/snap.h"
+#include "tui/curses_wrap.h"
+#include "tui/keymap.h"
+#include "tui/list.h"
+#include "tui/rows.h"
+#include "tui/ui.h"
+
+#define NITEMS(a) (sizeof (a) / sizeof (a)[0])
+
+/* ---- building snapshots ---- */
+
+struct tguest {
+	const char		*name;
+	const char		*id;
+	enum guest_state	 state;
+};
+
+static struct host_snap *
+mkhost(const char *name, const char *type, enum host_state st,
+    const struct tguest *g, size_t n)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct guest_snap	 gs;
+	size_t			 i;
+
+	memset(&hi, 0, sizeof hi);
+	hi.name = name;
+	hi.type = type;
+	hi.state = st;
+	hi.platform = "rhel-9.4";
+	hi.hypervisor = "QEMU 8.2.0";
+	hi.latency_ms = 12;
+	hi.taken_ms = 100000;
+	hi.good_ms = st == HOST_UP ? 100000 : 40000;
+	hi.error = st == HOST_DOWN ? "connection refused" : NULL;
+	hi.stale = st == HOST_DOWN;
+	b = snap_builder_create(&hi, n);
+	for (i = 0; i < n; i++) {
+		memset(&gs, 0, sizeof gs);
+		gs.name = g[i].name;
+		gs.id = g[i].id;
+		gs.state = g[i].state;
+		snap_builder_add(b, &gs);
+	}
+	return snap_builder_finish(b);
+}
+
+static void
+view_init(struct fleet_view *v, size_t n)
+{
+	v->n = n;
+	v->hosts = calloc(n, sizeof *v->hosts);
+	v->gen = 1;
+	assert_non_null(v->hosts);
+}
+
+static void
+view_free(struct fleet_view *v)
+{
+	fleet_view_release(v);
+}
+
+static const struct tguest web_guests[] = {
+	{ "web2", "id-web2", GUEST_RUNNING },
+	{ "app1", "id-app1", GUEST_SHUTOFF },
+	{ "db", "id-db", GUEST_RUNNING },
+};
+
+static const struct tguest hv_guests[] = {
+	{ "win1", "id-win1", GUEST_PAUSED },
+};
+
+/* ---- rows ---- */
+
+static void
+test_rows_grouped_and_sorted(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+
+	(void)state;
+	view_init(&v, 2);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests,
+	    NITEMS(web_guests));
+	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests,
+	    NITEMS(hv_guests));
+	rows_init(&r);
+	rows_build(&r, &v, NULL);
+
+	assert_int_equal(r.n, 6);
+	assert_int_equal(r.v[0].kind, ROWS_HOST);
+	assert_string_equal(r.v[0].host_name, "kvm-a");
+	assert_string_equal(r.v[1].gs->name, "app1");
+	assert_string_equal(r.v[2].gs->name, "db");
+	assert_string_equal(r.v[3].gs->name, "web2");
+	assert_false(r.v[2].last);
+	assert_true(r.v[3].last);
+	assert_int_equal(r.v[4].kind, ROWS_HOST);
+	assert_int_equal(r.v[4].host, 1);
+	assert_int_equal(r.v[4].host_state, HOST_DOWN);
+	assert_string_equal(r.v[5].gs->name, "win1");
+	assert_string_equal(r.v[5].host_type, "hyperv");
+
+	assert_int_equal(r.hosts, 2);
+	assert_int_equal(r.hosts_up, 1);
+	assert_int_equal(r.guests, 4);
+	assert_int_equal(r.guests_running, 2);
+	assert_false(r.demo);
+
+	rows_done(&r);
+	view_free(&v);
+}
+
+/* A host whose poller has not published yet still has its row. */
+static void
+test_rows_unpublished_host(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+	struct cfg		c;
+
+	(void)state;
+	cfg_init_defaults(&c);
+	c.nhosts = 2;
+	c.hosts = calloc(2, sizeof *c.hosts);
+	c.hosts[0].name = strdup("kvm-a");
+	c.hosts[0].type = strdup("kvm");
+	c.hosts[1].name = strdup("hv-1");
+	c.hosts[1].type = strdup("hyperv");
+
+	view_init(&v, 2);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v, &c);
+
+	assert_int_equal(r.n, 3);
+	assert_null(r.v[2].hs);
+	assert_string_equal(r.v[2].host_name, "hv-1");
+	assert_string_equal(r.v[2].host_type, "hyperv");
+	assert_int_equal(r.v[2].host_state, HOST_CONNECTING);
+	assert_int_equal(r.hosts_up, 1);
+
+	rows_done(&r);
+	view_free(&v);
+	cfg_free(&c);
+}
+
+/* The cursor stays on the same guest when a refresh adds rows above. */
+static void
+test_rows_cursor_keyed(void **state)
+{
+	static const struct tguest more[] = {
+		{ "aaa", "id-aaa", GUEST_RUNNING },
+		{ "web2", "id-web2", GUEST_RUNNING },
+		{ "app1", "id-app1", GUEST_SHUTOFF },
+		{ "abc", "id-abc", GUEST_RUNNING },
+		{ "db", "id-db", GUEST_RUNNING },
+	};
+	struct fleet_view	v1, v2;
+	struct rows		r;
+	struct rows_key		key, hkey;
+	size_t			idx;
+
+	(void)state;
+	view_init(&v1, 2);
+	v1.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests,
+	    NITEMS(web_guests));
+	v1.hosts[1] = mkhost("hv-1", "hyperv", HOST_UP, hv_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v1, NULL);
+	rows_key_of(&r, 3, &key);		/* web2 */
+	assert_true(key.guest);
+	assert_string_equal(key.id, "id-web2");
+	rows_key_of(&r, 4, &hkey);		/* hv-1's host row */
+	assert_false(hkey.guest);
+	assert_int_equal(hkey.host, 1);
+
+	view_init(&v2, 2);
+	v2.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, more, NITEMS(more));
+	v2.hosts[1] = mkhost("hv-1", "hyperv", HOST_UP, hv_guests, 1);
+	rows_build(&r, &v2, NULL);
+	view_free(&v1);
+
+	idx = rows_locate(&r, &key, 3);
+	assert_int_equal(idx, 5);
+	assert_string_equal(r.v[idx].gs->name, "web2");
+	idx = rows_locate(&r, &hkey, 4);
+	assert_int_equal(idx, 6);
+	assert_int_equal(r.v[idx].kind, ROWS_HOST);
+
+	rows_done(&r);
+	view_free(&v2);
+}
+
+/* A guest that went away leaves the cursor where it was, clamped. */
+static void
+test_rows_cursor_vanished(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+	struct rows_key		key;
+
+	(void)state;
+	view_init(&v, 1);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v, NULL);
+
+	memset(&key, 0, sizeof key);
+	key.guest = true;
+	strcpy(key.id, "id-gone");
+	assert_int_equal(rows_locate(&r, &key, 1), 1);
+	assert_int_equal(rows_locate(&r, &key, 9), 1);
+	key.host = 7;
+	key.guest = false;
+	assert_int_equal(rows_locate(&r, &key, 0), 0);
+
+	rows_done(&r);
+	view_free(&v);
+
+	rows_init(&r);
+	assert_int_equal(rows_locate(&r, &key, 5), 0);
+	rows_done(&r);
+}
+
+static void
+test_rows_demo_flag(void **state)
+{
+	struct host_snap_info	 hi;
+	struct fleet_view	 v;
+	struct rows		 r;
+
+	(void)state;
+	memset(&hi, 0, sizeof hi);
+	hi.name = "demo";
+	hi.type = "kvm";
+	hi.state = HOST_UP;
+	hi.demo = true;
+	view_init(&v, 1);
+	v.hosts[0] = snap_builder_finish(snap_builder_create(&hi, 0));
+	rows_init(&r);
+	rows_build(&r, &v, NULL);
+	assert_true(r.demo);
+	rows_done(&r);
+	view_free(&v);
+}
+
+/* ---- cells ---- */
+
+static struct row
+guest_row(const struct guest_snap *g)
+{
+	struct row	row;
+
+	memset(&row, 0, sizeof row);
+	row.kind = ROWS_GUEST;
+	row.gs = g;
+	row.host_name = "kvm-a";
+	row.host_type = "kvm";
+	return row;
+}
+
+/* A figure the host did not give is "-", never 0. */
+static void
+test_cells_absent_figures(void **state)
+{
+	static const enum rows_col cols[] = {
+		ROWS_COL_VCPU, ROWS_COL_CPU, ROWS_COL_MEM, ROWS_COL_DISK,
+		ROWS_COL_NET, ROWS_COL_UPTIME, ROWS_COL_OS
+	};
+	struct guest_snap	g;
+	struct row		row;
+	char			buf[64];
+	size_t			i;
+
+	(void)state;
+	memset(&g, 0, sizeof g);
+	g.name = "web1";
+	g.id = "x";
+	g.state = GUEST_SHUTOFF;
+	row = guest_row(&g);
+	for (i = 0; i < NITEMS(cols); i++)
+		assert_string_equal(rows_cell(&row, cols[i], buf, sizeof buf),
+		    "-");
+	assert_string_equal(rows_cell(&row, ROWS_COL_NAME, buf, sizeof buf),
+	    "web1");
+	assert_string_equal(rows_cell(&row, ROWS_COL_STATE, buf, sizeof buf),
+	    "shutoff");
+	assert_string_equal(rows_cell(&row, ROWS_COL_HV, buf, sizeof buf),
+	    "kvm");
+	assert_string_equal(rows_cell(&row, ROWS_COL_HOST, buf, sizeof buf),
+	    "");
+}
+
+static void
+test_cells_figures(void **state)
+{
+	struct guest_snap	g;
+	struct row		row;
+	char			buf[64];
+
+	(void)state;
+	memset(&g, 0, sizeof g);
+	g.name = "web1";
+	g.id = "x";
+	g.os = "Red Hat Enterprise Linux 9.2";
+	g.state = GUEST_RUNNING;
+	g.have = GS_VCPUS | GS_CPU | GS_MEM | GS_DISK | GS_NET | GS_UPTIME;
+	g.vcpus = 2;
+	g.cpu_pct = 12.5;
+	g.mem_bytes = 2147483648ull;
+	g.disk_rd_bps = 0;
+	g.disk_wr_bps = 4096;
+	g.net_rx_bps = 1536;
+	g.net_tx_bps = 800;
+	g.uptime_s = 90061;
+	row = guest_row(&g);
+
+	assert_string_equal(rows_cell(&row, ROWS_COL_VCPU, buf, sizeof buf),
+	    "2");
+	assert_string_equal(rows_cell(&row, ROWS_COL_CPU, buf, sizeof buf),
+	    "12.5");
+	assert_string_equal(rows_cell(&row, ROWS_COL_MEM, buf, sizeof buf),
+	    "2.0G");
+	assert_string_equal(rows_cell(&row, ROWS_COL_DISK, buf, sizeof buf),
+	    "0B/4.0K");
+	assert_string_equal(rows_cell(&row, ROWS_COL_NET, buf, sizeof buf),
+	    "1.5K/800B");
+	assert_string_equal(rows_cell(&row, ROWS_COL_UPTIME, buf, sizeof buf),
+	    "1d01h");
+	assert_string_equal(rows_cell(&row, ROWS_COL_OS, buf, sizeof buf),
+	    "Red Hat Enterprise Linux 9.2");
+
+	g.cpu_pct = 250.0;
+	assert_string_equal(rows_cell(&row, ROWS_COL_CPU, buf, sizeof buf),
+	    "100.0");
+	g.os = NULL;
+	g.os_id = "rhel9.2";
+	assert_string_equal(rows_cell(&row, ROWS_COL_OS, buf, sizeof buf),
+	    "rhel9.2");
+}
+
+static void
+test_host_detail(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+	char			buf[256];
+
+	(void)state;
+	view_init(&v, 2);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests,
+	    NITEMS(web_guests));
+	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v, NULL);
+
+	assert_string_equal(rows_host_detail(&r.v[0], 100500, 2.0, buf,
+	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests  12 ms");
+	/* 20 s after the last poll with a 2 s refresh: say how old. */
+	assert_string_equal(rows_host_detail(&r.v[0], 120000, 2.0, buf,
+	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests  12 ms  "
+	    "last poll 20s ago");
+	assert_string_equal(rows_host_detail(&r.v[4], 100000, 2.0, buf,
+	    sizeof buf), "connection refused  1 guest stale  "
+	    "last good poll 1m00s ago");
+	assert_string_equal(rows_cell(&r.v[4], ROWS_COL_HOST, buf,
+	    sizeof buf), "hv-1");
+	assert_string_equal(rows_cell(&r.v[4], ROWS_COL_HV, buf,
+	    sizeof buf), "hyperv");
+
+	/* Truncation never overflows. */
+	rows_host_detail(&r.v[4], 100000, 2.0, buf, 8);
+	assert_int_equal(strlen(buf), 7);
+
+	rows_done(&r);
+	view_free(&v);
+}
+
+static void
+test_rows_stale(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+	struct row		none;
+
+	(void)state;
+	view_init(&v, 2);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
+	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v, NULL);
+
+	assert_false(rows_is_stale(&r.v[1], 100000, 2.0));
+	assert_false(rows_is_stale(&r.v[1], 106000, 2.0));
+	assert_true(rows_is_stale(&r.v[1], 106001, 2.0));
+	assert_false(rows_is_stale(&r.v[1], 106001, 5.0));
+	assert_true(rows_is_stale(&r.v[3], 100000, 2.0));	/* down */
+
+	memset(&none, 0, sizeof none);
+	none.kind = ROWS_HOST;
+	assert_false(rows_is_stale(&none, 100000, 2.0));
+
+	rows_done(&r);
+	view_free(&v);
+}
+
+/* ---- layout ---- */
+
+static int
+layout_check(int width, struct rows_layout *l)
+{
+	int	i, shown = 0;
+
+	rows_layout(width, l);
+	for (i = 0; i < ROWS_COL__COUNT; i++) {
+		if (l->width[i] == 0)
+			continue;
+		shown++;
+		assert_true(l->x[i] + l->width[i] <= l->used);
+		assert_true(l->width[i] >= (int)strlen(rows_col_title(i)));
+	}
+	return shown;
+}
+
+static void
+test_layout(void **state)
+{
+	struct rows_layout	l;
+	int			i;
+
+	(void)state;
+	/* 80 columns: everything but OS, filling the line exactly. */
+	assert_int_equal(layout_check(80, &l), ROWS_COL__COUNT - 1);
+	assert_int_equal(l.width[ROWS_COL_OS], 0);
+	assert_true(l.used <= 80);
+	assert_int_equal(l.x[ROWS_COL_HOST], 0);
+	assert_int_equal(l.width[ROWS_COL_UPTIME], 7);
+
+	/* Wider: OS comes back and the names widen. */
+	assert_int_equal(layout_check(132, &l), ROWS_COL__COUNT);
+	assert_true(l.used <= 132);
+	assert_true(l.width[ROWS_COL_OS] >= 12);
+	assert_true(l.width[ROWS_COL_NAME] >= 20);
+
+	/* Narrower: the least useful columns go first. */
+	layout_check(70, &l);
+	assert_true(l.used <= 70);
+	assert_int_equal(l.width[ROWS_COL_UPTIME], 0);
+	assert_true(l.width[ROWS_COL_NAME] > 0);
+	assert_true(l.width[ROWS_COL_CPU] > 0);
+
+	for (i = 40; i <= 300; i++) {
+		layout_check(i, &l);
+		if (i >= 60)
+			assert_true(l.used <= i);
+	}
+}
+
+/* ---- fitting text ---- */
+
+static void
+test_fit_ascii(void **state)
+{
+	char	buf[64];
+
+	(void)state;
+	assert_string_equal(rows_fit("web1", 6, false, "~", buf, sizeof buf),
+	    "web1  ");
+	assert_string_equal(rows_fit("42", 5, true, "~", buf, sizeof buf),
+	    "   42");
+	assert_string_equal(rows_fit("webserver", 6, false, "~", buf,
+	    sizeof buf), "webse~");
+	assert_string_equal(rows_fit("webserver", 6, true, "~", buf,
+	    sizeof buf), "webse~");
+	assert_string_equal(rows_fit("a\nb\x01", 5, false, "~", buf,
+	    sizeof buf), "a b? ");
+	assert_string_equal(rows_fit("abc", 0, false, "~", buf, sizeof buf),
+	    "");
+	/* A buffer too small is cut, never overrun. */
+	assert_string_equal(rows_fit("abcdef", 6, false, "~", buf, 4),
+	    "abc");
+}
+
+static void
+test_fit_utf8(void **state)
+{
+	char	buf[64];
+
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL) {
+		skip();
+		return;
+	}
+	/* Three wide characters, six columns. */
+	assert_int_equal(rows_text_width("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"),
+	    6);
+	assert_string_equal(rows_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+	    5, false, "\xe2\x80\xa6", buf, sizeof buf),
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe2\x80\xa6");
+	assert_string_equal(rows_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+	    4, false, "\xe2\x80\xa6", buf, sizeof buf),
+	    "\xe6\x97\xa5\xe2\x80\xa6 ");
+	assert_string_equal(rows_fit("caf\xc3\xa9", 5, false, "~", buf,
+	    sizeof buf), "caf\xc3\xa9 ");
+	/* Not UTF-8: each bad byte is one '?'. */
+	assert_string_equal(rows_fit("a\xff" "b", 4, false, "~", buf,
+	    sizeof buf), "a?b ");
+	setlocale(LC_CTYPE, "C");
+	assert_string_equal(rows_fit("caf\xc3\xa9", 6, false, "~", buf,
+	    sizeof buf), "caf?? ");
+}
+
+/* ---- list ---- */
+
+static void
+test_list_scrolling(void **state)
+{
+	struct list	l;
+	size_t		seen[8];
+	size_t		nseen = 0;
+
+	(void)state;
+	list_init(&l);
+	list_set(&l, 100, 10);
+	assert_int_equal(l.sel, 0);
+	list_move(&l, 12);
+	assert_int_equal(l.sel, 12);
+	assert_int_equal(l.top, 3);
+	list_move(&l, -100);
+	assert_int_equal(l.sel, 0);
+	assert_int_equal(l.top, 0);
+	list_page(&l, 1);
+	assert_int_equal(l.sel, 9);
+	assert_int_equal(l.top, 9);
+	list_end(&l);
+	assert_int_equal(l.sel, 99);
+	assert_int_equal(l.top, 90);
+	list_home(&l);
+	assert_int_equal(l.top, 0);
+
+	/* Shrinking keeps the selection inside and no blank tail. */
+	list_select(&l, 95);
+	list_set(&l, 20, 10);
+	assert_int_equal(l.sel, 19);
+	assert_int_equal(l.top, 10);
+	list_set(&l, 0, 10);
+	assert_int_equal(l.sel, 0);
+
+	(void)seen;
+	(void)nseen;
+}
+
+struct draw_log {
+	size_t	idx[32];
+	size_t	n;
+	size_t	sel;
+};
+
+static void
+draw_log_fn(void *arg, int y, size_t idx, bool selected)
+{
+	struct draw_log	*d = arg;
+
+	assert_int_equal((size_t)y, d->n);
+	d->idx[d->n++] = idx;
+	if (selected)
+		d->sel = idx;
+}
+
+/* Only the rows on screen are drawn (and so formatted). */
+static void
+test_list_draws_visible_only(void **state)
+{
+	struct list	l;
+	struct draw_log	d;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	list_init(&l);
+	list_set(&l, 1000, 20);
+	list_select(&l, 500);
+	list_draw(&l, draw_log_fn, &d);
+	assert_int_equal(d.n, 20);
+	assert_int_equal(d.idx[0], 481);
+	assert_int_equal(d.idx[19], 500);
+	assert_int_equal(d.sel, 500);
+
+	memset(&d, 0, sizeof d);
+	list_set(&l, 3, 20);
+	list_draw(&l, draw_log_fn, &d);
+	assert_int_equal(d.n, 3);
+}
+
+/* ---- keys ---- */
+
+static void
+test_keymap(void **state)
+{
+	static const struct {
+		int		key;
+		enum action	action;
+	} acts[] = {
+		{ 's', ACTION_START }, { 'S', ACTION_SHUTDOWN },
+		{ 'r', ACTION_REBOOT }, { 'R', ACTION_RESET },
+		{ 'o', ACTION_POWEROFF }, { 'v', ACTION_SAVE },
+		{ 'n', ACTION_SNAPSHOT },
+	};
+	const struct keymap_binding	*b;
+	size_t				 i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(acts); i++) {
+		b = keymap_lookup(KEYMAP_IN_FLEET, acts[i].key);
+		assert_non_null(b);
+		assert_int_equal(b->cmd, KEYMAP_ACTION);
+		assert_int_equal(b->action, acts[i].action);
+	}
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET, 'p')->cmd,
+	    KEYMAP_PAUSE_TOGGLE);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET, 'j')->cmd,
+	    KEYMAP_DOWN);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET,
+	    KEYMAP_FN(KEY_DOWN))->cmd, KEYMAP_DOWN);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET, 'G')->cmd,
+	    KEYMAP_END);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET,
+	    KEYMAP_FN(KEY_F(10)))->cmd, KEYMAP_QUIT);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FIRST_RUN, 'q')->cmd,
+	    KEYMAP_QUIT);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FIRST_RUN, 'd')->cmd,
+	    KEYMAP_DEMO);
+	assert_null(keymap_lookup(KEYMAP_IN_FLEET, 'd'));
+	assert_null(keymap_lookup(KEYMAP_IN_FIRST_RUN, 'o'));
+	/* A wide character never matches a key code. */
+	assert_null(keymap_lookup(KEYMAP_IN_FLEET, KEY_DOWN));
+
+	/* No key is bound twice in one screen. */
+	for (b = keymap_next(NULL); b != NULL; b = keymap_next(b))
+		assert_ptr_equal(keymap_lookup(b->in, b->key), b);
+}
+
+/* ---- status line text ---- */
+
+static void
+test_event_text(void **state)
+{
+	struct evlog_entry	e;
+	char			buf[256];
+	bool			error;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	e.kind = EV_ACTION;
+	e.ok = true;
+	strcpy(e.host, "kvm-a");
+	strcpy(e.guest, "web1");
+	strcpy(e.what, "poweroff");
+	strcpy(e.msg, "powered off");
+	ui_event_text(&e, buf, sizeof buf, &error);
+	assert_string_equal(buf, "web1 on kvm-a: powered off");
+	assert_false(error);
+
+	strcpy(e.what, "start");
+	strcpy(e.msg, "already running");
+	ui_event_text(&e, buf, sizeof buf, &error);
+	assert_string_equal(buf, "web1 on kvm-a: started (already running)");
+
+	e.ok = false;
+	strcpy(e.what, "save");
+	strcpy(e.msg, "Hyper-V cannot save a guest with a passthrough disk");
+	ui_event_text(&e, buf, sizeof buf, &error);
+	assert_string_equal(buf, "web1 on kvm-a: save failed: Hyper-V cannot "
+	    "save a guest with a passthrough disk");
+	assert_true(error);
+
+	strcpy(e.what, "poweroff");
+	strcpy(e.msg, "poweroff refused: crossvisor runs with --read-only");
+	ui_event_text(&e, buf, sizeof buf, &error);
+	assert_string_equal(buf, "web1 on kvm-a: poweroff refused: crossvisor "
+	    "runs with --read-only");
+
+	memset(&e, 0, sizeof e);
+	e.kind = EV_NOTICE;
+	e.ok = true;
+	strcpy(e.host, "kvm-b");
+	strcpy(e.msg, "qemu+libssh:// stalls on large replies");
+	ui_event_text(&e, buf, sizeof buf, &error);
+	assert_string_equal(buf, "kvm-b: qemu+libssh:// stalls on large "
+	    "replies");
+	assert_false(error);
+}
+
+static void
+test_action_verbs(void **state)
+{
+	int	a;
+
+	(void)state;
+	assert_string_equal(ui_action_verb(ACTION_POWEROFF), "Power off");
+	for (a = 0; a < ACTION__COUNT; a++)
+		assert_non_null(ui_action_verb(a));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_grouped_and_sorted),
+		cmocka_unit_test(test_rows_unpublished_host),
+		cmocka_unit_test(test_rows_cursor_keyed),
+		cmocka_unit_test(test_rows_cursor_vanished),
+		cmocka_unit_test(test_rows_demo_flag),
+		cmocka_unit_test(test_cells_absent_figures),
+		cmocka_unit_test(test_cells_figures),
+		cmocka_unit_test(test_host_detail),
+		cmocka_unit_test(test_rows_stale),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_fit_ascii),
+		cmocka_unit_test(test_fit_utf8),
+		cmocka_unit_test(test_list_scrolling),
+		cmocka_unit_test(test_list_draws_visible_only),
+		cmocka_unit_test(test_keymap),
+		cmocka_unit_test(test_event_text),
+		cmocka_unit_test(test_action_verbs),
+	};
+
+	return cmocka_run_group_tests_name("tui_rows", tests, NULL, NULL);
+}
