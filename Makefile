@@ -3,7 +3,7 @@ PREFIX		?= /usr/local
 bindir		?= $(PREFIX)/bin
 datadir		?= $(PREFIX)/share
 mandir		?= $(datadir)/man
-sysconfdir	?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+sysconfdir	?= /etc
 pkgdatadir	 = $(datadir)/crossvisor
 VERSION		 = 0.1.0
 

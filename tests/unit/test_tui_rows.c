@@ -535,8 +535,6 @@ static void
 test_list_scrolling(void **state)
 {
 	struct list	l;
-	size_t		seen[8];
-	size_t		nseen = 0;
 
 	(void)state;
 	list_init(&l);
@@ -564,9 +562,6 @@ test_list_scrolling(void **state)
 	assert_int_equal(l.top, 10);
 	list_set(&l, 0, 10);
 	assert_int_equal(l.sel, 0);
-
-	(void)seen;
-	(void)nseen;
 }
 
 struct draw_log {
