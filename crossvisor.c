@@ -191,8 +191,9 @@ load_config(const struct globals *g, struct cfg *c)
 {
 	struct cv_err	err;
 
+	/* path:line: message, alone, as compilers print it. */
 	if (cfg_load(g->config, c, &err) == -1) {
-		fprintf(stderr, "crossvisor: %s\n", err.msg);
+		fprintf(stderr, "%s\n", err.msg);
 		exit(EXIT_USAGE);
 	}
 	c->read_only = g->read_only;

@@ -58,6 +58,7 @@ struct backend_conn {
 	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
 	size_t		 ndoms;
 	uint64_t	 last_slow_ns;
+	unsigned	 polls;
 	bool		 nowait;
 	int		 lifecycle_cb;		/* -1 none */
 	bool		 close_cb;
@@ -478,8 +479,10 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 		    VIR_CONNECT_CLOSE_REASON_EOF ? "end of file" : "error");
 	apply_dirty(c);
 	now = backend_now_ns();
-	slow = c->last_slow_ns == 0 ||
+	/* The first two polls read every group, so rates exist at once. */
+	slow = c->polls < 2 ||
 	    now - c->last_slow_ns >= (uint64_t)(c->slow_s * 1e9);
+	c->polls++;
 	stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
 	    VIR_DOMAIN_STATS_INTERFACE;
 	if (slow)

@@ -320,6 +320,7 @@ action_outcome(struct poller *p, const struct action_req *req, bool ok,
 	strlcpy_cv(e.what, action_name(req->action), sizeof e.what);
 	strlcpy_cv(e.msg, msg, sizeof e.msg);
 	evlog_add(p->eng->evlog, &e);
+	fleet_wake(p->eng->fleet);
 }
 
 /* While the host is down, queued actions are refused at once rather than

@@ -9,6 +9,31 @@
 
 static err_teardown_fn *teardown_hook;
 
+/* An error is one line wherever it is shown: line breaks and tabs become
+ * spaces, runs of spaces one, and the rows of '@' that OpenSSH frames its
+ * warnings with go. */
+static void
+flatten(char *s)
+{
+	char	*o = s, *p;
+
+	for (p = s; *p != '\0'; p++) {
+		char c = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
+
+		if (c == '@' && p[1] == '@') {
+			while (p[1] == '@')
+				p++;
+			continue;
+		}
+		if (c == ' ' && (o == s || o[-1] == ' '))
+			continue;
+		*o++ = c;
+	}
+	while (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
+}
+
 void
 cv_err_clear(struct cv_err *e)
 {
@@ -24,6 +49,7 @@ cv_err_vset(struct cv_err *e, enum cv_errcode code, const char *fmt,
 		return -1;
 	e->code = code;
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	flatten(e->msg);
 	return -1;
 }
 

@@ -13,7 +13,7 @@ fmt_bytes(char *buf, size_t len, uint64_t v)
 	double	d = (double)v;
 	int	u = 0;
 
-	while (d >= 1000 && u < 6) {
+	while (d >= 999.5 && u < 6) {
 		d /= 1024;
 		u++;
 	}

@@ -52,8 +52,8 @@ screen_confirm_question(const struct ui *ui, char *buf, size_t len)
 	const struct ui_pending	*p = &pr->pending;
 
 	if (pr->kind == UI_PROMPT_NAME)
-		snprintf(buf, len, "%s %s on %s (tagged %s)? Type the guest's "
-		    "name to confirm: ", ui_action_verb(p->action),
+		snprintf(buf, len, "%s %s on %s (tagged %s)? Type its name: ",
+		    ui_action_verb(p->action),
 		    p->guest_name, p->host_name, pr->tag);
 	else
 		snprintf(buf, len, "%s %s on %s? [y/N] ",

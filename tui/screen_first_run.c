@@ -29,7 +29,6 @@ const struct ui_screen screen_first_run_entry = {
 };
 
 static const char *const screen_first_run_example[] = {
-	"    refresh = 2.0;",
 	"    hosts = (",
 	"      { name = \"kvm-a\"; type = \"kvm\";",
 	"        uri = \"qemu+ssh://root@kvm-a.example.com/system\"; },",
@@ -60,12 +59,14 @@ screen_first_run_draw(struct ui *ui)
 	    "  1. the file given with -c FILE");
 	bar_line(y++, 1, COLS - 1, UI_COLOR_DEFAULT,
 	    "  2. $CROSSVISOR_CONFIG");
+	bar_line(y++, 1, COLS - 1, UI_COLOR_DEFAULT,
+	    "  3. $XDG_CONFIG_HOME/crossvisor/crossvisor.conf");
 	if (xdg != NULL && *xdg != '\0')
 		snprintf(line, sizeof line,
-		    "  3. %s/crossvisor/crossvisor.conf", xdg);
+		    "     (here: %s/crossvisor/crossvisor.conf)", xdg);
 	else
 		snprintf(line, sizeof line,
-		    "  3. %s/.config/crossvisor/crossvisor.conf",
+		    "     (here: %s/.config/crossvisor/crossvisor.conf)",
 		    home != NULL ? home : "~");
 	bar_line(y++, 1, COLS - 1, UI_COLOR_DEFAULT, line);
 	snprintf(line, sizeof line, "  4. %s/crossvisor/crossvisor.conf",
@@ -83,8 +84,11 @@ screen_first_run_draw(struct ui *ui)
 	y++;
 	bar_line(y++, 1, COLS - 1, UI_COLOR_TEXT_BOLD,
 	    "Press d to open the demo fleet, or q to quit.");
-	if (ui->demo_hint != NULL && *ui->demo_hint != '\0')
-		bar_line(y++, 1, COLS - 1, UI_COLOR_DEFAULT, ui->demo_hint);
+	if (ui->demo_hint != NULL && *ui->demo_hint != '\0') {
+		snprintf(line, sizeof line, "Next time, open the demo directly "
+		    "with: %s", ui->demo_hint);
+		bar_line(y++, 1, COLS - 1, UI_COLOR_DEFAULT, line);
+	}
 	if (y < LINES)
 		bar_hints(LINES - 1, KEYMAP_IN_FIRST_RUN);
 }

@@ -445,17 +445,27 @@ term_resize(void)
 /*
  * Ctrl-Z: leave curses, stop for real with the default action, and on fg
  * come back with the terminal's (possibly new) size and a full repaint.
+ *
+ * SIGTTOU is ignored around endwin(): when a parent such as "sh -c" stops
+ * on the same Ctrl-Z, the shell may take the terminal back before we are
+ * done, and endwin()'s tcsetattr would then stop us with SIGTTOU; the fg
+ * that continues that stop would be eaten by the raise() below, leaving
+ * the console stopped with a blank screen.
  */
 void
 term_suspend(void)
 {
-	struct sigaction	dfl, old;
+	struct sigaction	dfl, ign, old, old_ttou;
 
 	memset(&dfl, 0, sizeof dfl);
 	sigemptyset(&dfl.sa_mask);
 	dfl.sa_handler = SIG_DFL;
+	ign = dfl;
+	ign.sa_handler = SIG_IGN;
 
+	sigaction(SIGTTOU, &ign, &old_ttou);
 	endwin();
+	sigaction(SIGTTOU, &old_ttou, NULL);
 	sigaction(SIGTSTP, &dfl, &old);
 	raise(SIGTSTP);
 	sigaction(SIGTSTP, &old, NULL);

@@ -12,8 +12,10 @@ struct engine;
 int	tui_run(const struct cfg *, struct engine *);
 
 /* The screen shown when no config file exists: where crossvisor looks, how
- * to add hosts, and an offer of the demo. demo_hint, when not NULL, is
- * shown under the offer. Returns 1 when the user chose the demo, else 0. */
+ * to add hosts, and an offer of the demo. demo_hint, when not NULL, is the
+ * command line that opens the demo directly ("crossvisor --demo"), shown
+ * under the offer. Returns 1 when the user chose the demo, else 0 (also
+ * when the terminal cannot be used: one line on stderr says why). */
 int	tui_first_run(const char *demo_hint);
 
 #endif

@@ -38,7 +38,7 @@ E2E_SSHD=/usr/sbin/sshd    # sshd must be started by absolute path (re-exec)
 
 # Filled in by e2e_setup; empty means "no testbed".
 E2E_DIR=${E2E_DIR:-}
-E2E_PORT= E2E_KEY= E2E_KNOWN_HOSTS= E2E_SSH_CONFIG=
+E2E_PORT='' E2E_KEY='' E2E_KNOWN_HOSTS='' E2E_SSH_CONFIG=''
 
 # ---------------------------------------------------------------- reporting
 
@@ -112,8 +112,74 @@ e2e_require_crossvisor() {
 
 # cv ARGS... -- run crossvisor from the repository root with a hard bound, so
 # that a hang fails the test instead of blocking the run. CV_TIMEOUT seconds.
+# In the background plus `wait`: a signal to the test interrupts the wait at
+# once (a foreground child would delay the trap until it ends), and teardown
+# then sweeps crossvisor, whose -c argument names $E2E_DIR.
 cv() {
-    (cd "$E2E_ROOT" && timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@")
+    (cd "$E2E_ROOT" && exec timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
+    wait $!
+}
+
+# cv_run NAME ARGS... -- run crossvisor with stdout in $E2E_DIR/NAME.out and
+# stderr in $E2E_DIR/NAME.stderr (files, not pipes: a child that inherited a
+# pipe would hold a $(...) open). Sets CV_RC, CV_MS, CV_OUT, CV_ERR; never
+# fails by itself, the caller asserts.
+cv_run() {
+    local name=$1 t
+    shift
+    CV_OUT=$E2E_DIR/$name.out CV_ERR=$E2E_DIR/$name.stderr CV_RC=0
+    t=$(e2e_now_ms)
+    cv "$@" </dev/null >"$CV_OUT" 2>"$CV_ERR" || CV_RC=$?
+    CV_MS=$(( $(e2e_now_ms) - t ))
+    if [ "$CV_RC" -eq 124 ] ||
+        { [ "$CV_RC" -eq 137 ] && [ "$CV_MS" -ge $(( ${CV_TIMEOUT:-120} * 1000 )) ]; }; then
+        e2e_fail "crossvisor $* hung: stopped by the test's ${CV_TIMEOUT:-120} s bound"
+    elif [ "$CV_RC" -gt 128 ]; then
+        e2e_fail "crossvisor $* died of signal $((CV_RC - 128)) after $CV_MS ms"
+    fi
+}
+
+# True when the last cv_run ended by itself (not a timeout, not a signal).
+cv_ended() { [ "$CV_RC" -ne 124 ] && [ "$CV_RC" -le 128 ]; }
+
+# The first stderr line of the last cv_run, for failure messages.
+cv_err1() { head -n1 "$CV_ERR" 2>/dev/null; }
+
+# e2e_conf FILE REFRESH HOST_ENTRY... -- a crossvisor.conf (libconfig).
+e2e_conf() {
+    local file=$1 refresh=$2 sep=
+    shift 2
+    {
+        echo "# written by tests/e2e for one test run"
+        echo "refresh = $refresh;"
+        echo "hosts = ("
+        for entry in "$@"; do
+            printf '%s  %s\n' "$sep" "$entry"
+            sep=,
+        done
+        echo ");"
+    } >"$file"
+}
+
+# e2e_kvm_host NAME URI -- one KVM host entry for e2e_conf.
+e2e_kvm_host() { printf '{ name = "%s"; type = "kvm"; uri = "%s"; }' "$1" "$2"; }
+
+# e2e_check_py ARGS... <<'PY' -- run a python check read from stdin; it
+# prints "ok: ..." and "FAIL: ..." lines and each FAIL line counts as one
+# failed assertion. A crash counts as one too.
+e2e_check_py() {
+    local out rc=0 n
+    out=$(e2e_python - "$@" 2>&1) || rc=$?
+    printf '%s\n' "$out" | grep -v '^FAIL: ' || true
+    n=$(printf '%s\n' "$out" | grep -c '^FAIL: ' || true)
+    printf '%s\n' "$out" | grep '^FAIL: ' >&2 || true
+    E2E_FAILURES=$((E2E_FAILURES + n))
+    [ "$rc" -eq 0 ] || [ "$n" -gt 0 ] || e2e_fail "python check exited $rc"
+}
+
+# Expected "platform" of the loopback host: <os-release ID>-<VERSION_ID>.
+e2e_local_platform() {
+    (. /etc/os-release && echo "$ID-$VERSION_ID")
 }
 
 # ---------------------------------------------------------------- utilities
@@ -227,7 +293,7 @@ e2e_stop_pidfile() {
 # line names DIR (ssh clients run through the wrapper, blackholes, crossvisor
 # runs with a config in DIR). Never this shell or its ancestors.
 e2e_leftover_pids() {
-    local dir=$1 ns= p pid cmd self=$$ me=${BASHPID:-$$}
+    local dir=$1 ns='' p pid cmd self=$$ me=${BASHPID:-$$}
     [ -s "$dir/mntns" ] && ns=$(cat "$dir/mntns")
     for p in /proc/[0-9]*; do
         pid=${p#/proc/}
@@ -236,7 +302,7 @@ e2e_leftover_pids() {
         if [ -n "$ns" ] && [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ]; then
             echo "$pid"; continue
         fi
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
         case $cmd in *"$dir"*) echo "$pid" ;; esac
     done
 }
@@ -249,7 +315,7 @@ e2e_sweep() {
     # shellcheck disable=SC2086
     kill -TERM $pids 2>/dev/null
     e2e_wait_for "[ -z \"\$(e2e_leftover_pids '$dir')\" ]" 3 0.1 && return 0
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2046
     kill -KILL $(e2e_leftover_pids "$dir") 2>/dev/null
     e2e_wait_for "[ -z \"\$(e2e_leftover_pids '$dir')\" ]" 7 0.1 || {
         e2e_log "processes left behind from $dir:"
@@ -284,7 +350,7 @@ dir=$1
 # and the drivers create config dirs; none of that may reach the machine.
 mkdir "$dir/ns-etc"
 cp -a /etc/libvirt/. "$dir/ns-etc/"
-mount -t tmpfs -o mode=0755 cv-e2e-etc /etc/libvirt
+mount -n -t tmpfs -o mode=0755 cv-e2e-etc /etc/libvirt
 cp -a "$dir/ns-etc/." /etc/libvirt/
 rm -rf "$dir/ns-etc" /etc/libvirt/qemu/networks/autostart/* /etc/libvirt/qemu/*.xml
 # Errors only, to a file the test can show; the daemon's default is journald.
@@ -301,11 +367,14 @@ group = "root"
 QEMUCONF
 for d in /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
     mkdir -p "$d"
-    mount -t tmpfs -o mode=0755 cv-e2e "$d"
+    mount -n -t tmpfs -o mode=0755 cv-e2e "$d"
 done
 mkdir -p /run/libvirt/qemu /var/lib/libvirt/qemu /var/lib/libvirt/images \
          /var/cache/libvirt/qemu /var/log/libvirt/qemu
-mkdir -p /run/sshd                  # sshd's privilege-separation dir
+# /run itself is shared: the /run/libvirt mount point and sshd's privilege-
+# separation dir are the only traces on the machine (empty directories that
+# the packages' own services create too). mount -n: no /run/mount/utab.
+mkdir -p /run/sshd
 readlink /proc/$$/ns/mnt >"$dir/mntns"
 echo $$ >"$dir/holder.pid"
 : >"$dir/ns-ready"
@@ -327,7 +396,8 @@ e2e_start_namespace() {
 }
 
 e2e_start_libvirt() {
-    local root=/proc/$(cat "$E2E_DIR/holder.pid")/root
+    local root
+    root=/proc/$(cat "$E2E_DIR/holder.pid")/root
     e2e_ns virtlogd -d -p "$E2E_DIR/virtlogd.pid" ||
         e2e_die "virtlogd -d failed (see $E2E_DIR/virtlogd.log)"
     e2e_wait_for "[ -S $root/run/libvirt/virtlogd-sock ]" 20 0.05 ||
@@ -428,6 +498,24 @@ e2e_start_sshd() {
     e2e_die "sshd did not start: $(tail -3 "$E2E_DIR/sshd.log" 2>/dev/null)"
 }
 
+# e2e_extra_sshd NAME -- another sshd in the namespace, same users and keys
+# but its own fresh host key ($E2E_DIR/ssh_host_NAME_key.pub) that is NOT
+# in known_hosts; prints its port. Log: $E2E_DIR/sshd-NAME.log. For host-key
+# tests: add a wrong line to $E2E_KNOWN_HOSTS, or none.
+e2e_extra_sshd() {
+    local name=$1 port cfg=$E2E_DIR/sshd_config.$1 key=$E2E_DIR/ssh_host_$1_key
+    ssh-keygen -q -t ed25519 -N '' -C "cv-e2e-$name" -f "$key"
+    port=$(e2e_free_port)
+    sed -e "s|^Port .*|Port $port|" -e "s|^HostKey .*|HostKey $key|" \
+        -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
+        "$E2E_DIR/sshd_config" >"$cfg"
+    e2e_ns "$E2E_SSHD" -f "$cfg" -E "$E2E_DIR/sshd-$name.log" ||
+        e2e_die "sshd $name failed to start"
+    e2e_wait_for "[ -s '$E2E_DIR/pids/sshd-$name.pid' ] && e2e_port_open $port" 10 0.05 ||
+        e2e_die "sshd $name did not listen on port $port"
+    echo "$port"
+}
+
 # ---------------------------------------------------------------- URIs
 
 # known_hosts=... is accepted (and ignored) by libvirt 9.0's +ssh transport;
@@ -457,11 +545,11 @@ e2e_traps() {
 e2e_reap_stale() {
     local d owner
     for d in "${TMPDIR:-/tmp}/$E2E_PREFIX".*; do
-        [ -d "$d" ] && [ -f "$d/owner.pid" ] || continue
+        [ -f "$d/owner.pid" ] || continue
         owner=$(cat "$d/owner.pid" 2>/dev/null)
         e2e_pid_alive "$owner" && continue
         e2e_log "reaping stale testbed $d (owner $owner is gone)"
-        E2E_KEEP= e2e_teardown_dir "$d"
+        E2E_KEEP='' e2e_teardown_dir "$d"
     done
 }
 
@@ -500,16 +588,17 @@ e2e_setup() {
 # cannot stop it halfway: every step is best effort.
 e2e_teardown_dir() (
     set +e
-    dir=$1 holder=
+    dir=$1 holder='' daemon=''
     [ -d "$dir" ] || return 0
     [ -s "$dir/holder.pid" ] && holder=$(cat "$dir/holder.pid")
+    [ -s "$dir/libvirtd.pid" ] && daemon=$(cat "$dir/libvirtd.pid")
     # Guests first: libvirtd leaves running QEMU processes behind when it
-    # stops. Only through a live holder (the daemon's socket is inside).
-    if e2e_pid_alive "$holder" && [ -s "$dir/domains" ] && [ -s "$dir/libvirtd.pid" ] &&
-        e2e_pid_alive "$(cat "$dir/libvirtd.pid")"; then
+    # stops. virsh must run inside the namespace (the daemon's socket is
+    # there): entered through libvirtd itself, which outlives a lost holder.
+    if e2e_pid_alive "$daemon" && [ -s "$dir/domains" ]; then
         while read -r name; do
             [ -n "$name" ] || continue
-            timeout 15 nsenter -t "$holder" -m -- \
+            timeout 15 nsenter -t "$daemon" -m -- \
                 virsh -q -c qemu:///system destroy "$name" >/dev/null 2>&1
         done <"$dir/domains"
     fi
@@ -523,6 +612,8 @@ e2e_teardown_dir() (
     # Whatever is still inside the namespace or names the directory.
     e2e_sweep "$dir"
     if [ -n "${E2E_KEEP:-}" ]; then
+        # Nothing runs any more: the next setup has nothing to reap here.
+        mv -f "$dir/owner.pid" "$dir/owner.pid.kept" 2>/dev/null
         e2e_log "kept $dir (E2E_KEEP)"
     else
         rm -rf "$dir"
@@ -690,7 +781,7 @@ e2e_start_guest() {
 # Killed at teardown; closing its sockets also ends any ssh client stuck on it.
 e2e_blackhole_port() {
     local n f
-    n=$(find "$E2E_DIR/pids" -name 'blackhole.*' | wc -l)
+    n=$(find "$E2E_DIR/pids" -name 'blackhole.*.port' | wc -l)
     f=$E2E_DIR/pids/blackhole.$n
     # The directory is in argv so that the sweep finds it by its cmdline.
     setsid "${E2E_PYTHON:-$(command -v python3)}" -c '

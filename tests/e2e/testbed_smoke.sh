@@ -14,7 +14,7 @@ t_start=$(e2e_now_ms)
 # Elapsed milliseconds since $1 (from e2e_now_ms).
 since() { echo $(( $(e2e_now_ms) - $1 )); }
 
-e2e_setup
+e2e_setup     # traps e2e_teardown on EXIT, INT, TERM and HUP
 e2e_pass "testbed up in $(since "$t_start") ms (sshd 127.0.0.1:$E2E_PORT)"
 
 check_transports() {
@@ -126,14 +126,14 @@ check_no_leftovers() {
     left=$(for p in /proc/[0-9]*; do
         [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && ! e2e_pid_zombie "${p#/proc/}" &&
             echo "${p#/proc/}"
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "$dir" && echo "${p#/proc/}"
+        tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "$dir" && echo "${p#/proc/}"
     done | sort -u | paste -sd, -)
     if [ -n "$left" ]; then
         e2e_fail "processes left after teardown: $(ps -o pid=,args= -p "$left" | tr '\n' ';')"
     else
         e2e_pass "no process left from $dir"
     fi
-    [ ! -e "$dir" ] || e2e_fail "$dir still exists after teardown"
+    [ -n "${E2E_KEEP:-}" ] || [ ! -e "$dir" ] || e2e_fail "$dir still exists after teardown"
     left=$(find /sys/fs/cgroup -maxdepth 2 -name machine 2>/dev/null | paste -sd' ' -)
     [ -z "$left" ] || e2e_fail "cgroup partitions exist on the host: $left"
 }
