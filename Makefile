@@ -22,13 +22,14 @@ CV_CFLAGS	 = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LIBS_LIB	 = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS)) -lpthread -lm
 LIBS_TUI	 = $(shell $(PKG_CONFIG) --libs ncursesw)
 
-LIB_SRCS	 = $(wildcard core/*.c backends/*.c config/*.c)
+PS_SCRIPTS	 = $(sort $(wildcard backends/ps/*.ps1))
+LIB_SRCS	 = $(sort $(wildcard core/*.c backends/*.c config/*.c) \
+		   backends/hyperv_scripts.c)
 TUI_SRCS	 = $(wildcard tui/*.c)
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 TUI_OBJS	 = $(TUI_SRCS:.c=.o)
 UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
 UNIT_BINS	 = $(UNIT_SRCS:.c=)
-GEN		 = backends/hyperv_scripts.h
 
 all: crossvisor
 
@@ -43,6 +44,10 @@ endif
 
 %.o: %.c
 	$(Q_CC)$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+backends/hyperv_scripts.c: $(PS_SCRIPTS) scripts/embed-ps.sh
+	@echo "  GEN     $@"
+	@sh scripts/embed-ps.sh $(PS_SCRIPTS) > $@.tmp && mv $@.tmp $@
 
 libcv.a: $(LIB_OBJS)
 	@rm -f $@
@@ -128,6 +133,7 @@ uninstall:
 
 clean:
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
+	    backends/hyperv_scripts.c \
 	    $(UNIT_BINS) *.d */*.d */*/*.d
 
 .PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \

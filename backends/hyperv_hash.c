@@ -1,0 +1,29 @@
+/* Script lookup and the FNV-1a hash that names a script to the simulator.
+ * The hash recognises a script; it is not a security measure. */
+#include "backends/hyperv_scripts.h"
+
+#include <string.h>
+
+const char *
+hv_script_text(const char *name)
+{
+	const struct hv_script	*s;
+
+	for (s = hv_scripts; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s->text;
+	return NULL;
+}
+
+uint64_t
+hv_script_hash(const char *text, size_t len)
+{
+	uint64_t	h = 14695981039346656037ull;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}

@@ -1,0 +1,1 @@
+[Console]::InputEncoding=[Console]::OutputEncoding=New-Object Text.UTF8Encoding $false;$i=[Console]::In;$s='';while(($l=$i.ReadLine()) -ne '@@CVEND@@'){if($null -eq $l){exit 3};$s+=$l+"`n"};&([ScriptBlock]::Create($s))
