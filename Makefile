@@ -5,6 +5,8 @@ datadir		?= $(PREFIX)/share
 mandir		?= $(datadir)/man
 sysconfdir	?= /etc
 pkgdatadir	 = $(datadir)/crossvisor
+libexecdir	?= $(PREFIX)/libexec
+pkglibexecdir	 = $(libexecdir)/crossvisor
 VERSION		 = 0.1.0
 
 CC		?= cc
@@ -17,6 +19,7 @@ WARN		 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS		?= -O2 -g
 CV_CFLAGS	 = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   -DCV_VERSION='"$(VERSION)"' -DCV_DATADIR='"$(pkgdatadir)"' \
+		   -DCV_LIBEXECDIR='"$(pkglibexecdir)"' \
 		   -DCV_SYSCONFDIR='"$(sysconfdir)"' -I. -MMD -MP \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS))
 LIBS_LIB	 = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS)) -lpthread -lm

@@ -132,11 +132,12 @@ file_exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-/* The demo fleet files: beside the binary in a build tree, else installed. */
+/* A file of crossvisor's: beside the binary in a build tree (rel), else
+ * where make install put it (installed). */
 static char *
-demo_dir(void)
+data_path(const char *rel, const char *installed)
 {
-	char	exe[PATH_MAX], *slash, *dir;
+	char	exe[PATH_MAX], *slash, *path;
 	ssize_t	n;
 
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -144,17 +145,17 @@ demo_dir(void)
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			xasprintf(&dir, "%s/demo", exe);
-			if (file_exists(dir))
-				return dir;
-			free(dir);
+			xasprintf(&path, "%s/%s", exe, rel);
+			if (file_exists(path))
+				return path;
+			free(path);
 		}
 	}
-	return xstrdup(CV_DATADIR "/demo");
+	return xstrdup(installed);
 }
 
-static void
-demo_host(struct cfg *c, const char *dir, const char *name,
+static struct cfg_host *
+demo_host(struct cfg *c, const char *name, const char *type,
     const char *platform, const char *tag)
 {
 	struct cfg_host	*h;
@@ -163,27 +164,105 @@ demo_host(struct cfg *c, const char *dir, const char *name,
 	h = &c->hosts[c->nhosts++];
 	memset(h, 0, sizeof *h);
 	h->name = xstrdup(name);
-	h->type = xstrdup("kvm");
-	xasprintf(&h->uri, "test://%s/%s.xml", dir, name);
-	h->platform = xstrdup(platform);
+	h->type = xstrdup(type);
+	if (platform != NULL)
+		h->platform = xstrdup(platform);
 	strv_add(&h->tags, tag);
 	h->demo = true;
+	return h;
+}
+
+/* The demo's Hyper-V hosts run the simulator on a copy of the shipped
+ * state, since actions change it. */
+static char	*demo_tmpdir;
+
+static void	demo_cleanup(void);
+
+static char *
+demo_state_copy(const char *dir, const char *name)
+{
+	char	*src, *dst, buf[8192];
+	FILE	*in, *out;
+	size_t	 n;
+
+	if (demo_tmpdir == NULL) {
+		const char *t = getenv("TMPDIR");
+
+		xasprintf(&demo_tmpdir, "%s/crossvisor-demo.XXXXXX",
+		    t != NULL && *t != '\0' ? t : "/tmp");
+		if (mkdtemp(demo_tmpdir) == NULL)
+			fatal("mkdtemp %s", demo_tmpdir);
+		atexit(demo_cleanup);
+	}
+	xasprintf(&src, "%s/%s.json", dir, name);
+	xasprintf(&dst, "%s/%s.json", demo_tmpdir, name);
+	if ((in = fopen(src, "r")) == NULL || (out = fopen(dst, "w")) == NULL)
+		fatal("demo state %s", src);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	if (fclose(out) != 0)
+		fatal("demo state %s", dst);
+	free(src);
+	return dst;
+}
+
+static void
+demo_cleanup(void)
+{
+	static const char *const names[] = { "hv-prod", "hv-lab" };
+	char	*path;
+	size_t	 i;
+
+	if (demo_tmpdir == NULL)
+		return;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		xasprintf(&path, "%s/%s.json", demo_tmpdir, names[i]);
+		unlink(path);
+		free(path);
+	}
+	rmdir(demo_tmpdir);
+	free(demo_tmpdir);
+	demo_tmpdir = NULL;
+}
+
+static void
+demo_hyperv(struct cfg *c, const char *dir, const char *sim,
+    const char *name, const char *tag)
+{
+	struct cfg_host	*h = demo_host(c, name, "hyperv", NULL, tag);
+	char		*state = demo_state_copy(dir, name);
+
+	h->transport = xstrdup("local");
+	strv_add(&h->command, sim);
+	strv_add(&h->command, "--state");
+	strv_add(&h->command, state);
+	/* What starting Windows PowerShell costs, so the demo feels real. */
+	strv_add(&h->command, "--delay");
+	strv_add(&h->command, "0.6");
+	free(state);
 }
 
 /* --demo replaces the configured hosts; every other setting stays. */
 static void
 use_demo_fleet(struct cfg *c)
 {
-	char	*dir = demo_dir();
+	char	*dir = data_path("demo", CV_DATADIR "/demo");
+	char	*sim = data_path("tests/sim/hvsim", CV_LIBEXECDIR "/hvsim");
 	size_t	 i;
 
 	for (i = 0; i < c->nhosts; i++)
 		cfg_host_free(&c->hosts[i]);
 	c->nhosts = 0;
-	demo_host(c, dir, "kvm-prod", "rhel-9.4", "prod");
-	demo_host(c, dir, "kvm-lab", "rhel-8.10", "lab");
+	xasprintf(&demo_host(c, "kvm-prod", "kvm", "rhel-9.4", "prod")->uri,
+	    "test://%s/kvm-prod.xml", dir);
+	xasprintf(&demo_host(c, "kvm-lab", "kvm", "rhel-8.10", "lab")->uri,
+	    "test://%s/kvm-lab.xml", dir);
+	demo_hyperv(c, dir, sim, "hv-prod", "prod");
+	demo_hyperv(c, dir, sim, "hv-lab", "lab");
 	c->demo = true;
 	free(dir);
+	free(sim);
 }
 
 static void

@@ -7,9 +7,11 @@
 #include "core/xmalloc.h"
 
 extern const struct backend_ops kvm_backend;
+extern const struct backend_ops hyperv_backend;
 
 static const struct backend_ops *const backends[] = {
 	&kvm_backend,
+	&hyperv_backend,
 	NULL
 };
 

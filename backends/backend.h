@@ -32,6 +32,9 @@ struct raw_guest {
 	const char	*os_id;		/* (borrowed) "rhel9.2"; NULL */
 	const char	*virt_type;	/* (borrowed) NULL */
 	const char	*machine;	/* (borrowed) NULL */
+	const char	*heartbeat;	/* (borrowed) Hyper-V; NULL */
+	const char	*config_version; /* (borrowed) Hyper-V; NULL */
+	int		 generation;	/* Hyper-V 1 or 2; 0 unknown */
 	enum guest_state state;
 	enum guest_health health;
 	unsigned	 have;		/* RAW_* */
@@ -68,6 +71,7 @@ struct raw_host {
 struct backend_params {
 	double		 timeout_s;	/* connect, and each step of it */
 	double		 slow_refresh_s; /* cadence of the costly groups */
+	double		 call_timeout_s; /* one poll or action */
 };
 
 struct backend_ops {

@@ -98,6 +98,11 @@ authenticate(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	ssh_key	key = NULL;
 	int	rc;
 
+	if (t->password != NULL) {
+		rc = ssh_userauth_password(s, NULL, t->password);
+		if (rc == SSH_AUTH_SUCCESS)
+			return 0;
+	}
 	if (t->identity != NULL) {
 		if (ssh_pki_import_privkey_file(t->identity, NULL, NULL, NULL,
 		    &key) != SSH_OK)
@@ -114,8 +119,10 @@ authenticate(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	return 0;
 }
 
-static int
-open_session(const struct sshx_target *t, ssh_session *out,
+/* Connects, verifies the host key and authenticates, within the target's
+ * timeout; the session is the caller's to free with sshx_close. */
+int
+sshx_connect(const struct sshx_target *t, ssh_session *out,
     struct cv_err *err)
 {
 	ssh_session	s = ssh_new();
@@ -141,6 +148,7 @@ open_session(const struct sshx_target *t, ssh_session *out,
 	}
 	if (verify_host(t, s, err) == -1 || authenticate(t, s, err) == -1)
 		goto fail;
+	/* Later reads have deadlines of their own. */
 	*out = s;
 	return 0;
 fail:
@@ -204,7 +212,7 @@ sshx_run(const struct sshx_target *t, const char *cmd, size_t max,
 	int		rc = -1;
 
 	*out = NULL;
-	if (open_session(t, &s, err) == -1)
+	if (sshx_connect(t, &s, err) == -1)
 		return -1;
 	if ((ch = ssh_channel_new(s)) == NULL ||
 	    ssh_channel_open_session(ch) != SSH_OK ||
@@ -223,7 +231,15 @@ out:
 		ssh_channel_close(ch);
 		ssh_channel_free(ch);
 	}
+	sshx_close(s);
+	return rc;
+}
+
+void
+sshx_close(ssh_session s)
+{
+	if (s == NULL)
+		return;
 	ssh_disconnect(s);
 	ssh_free(s);
-	return rc;
 }

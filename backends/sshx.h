@@ -14,10 +14,16 @@ struct sshx_target {
 	int		 port;		/* 0: ssh_config or 22 */
 	const char	*identity;	/* NULL: agent and default keys */
 	const char	*known_hosts;	/* NULL: ~/.ssh/known_hosts */
+	const char	*password;	/* NULL: keys only */
 	double		 timeout_s;
 };
 
+struct ssh_session_struct;
+
 void	sshx_init(void);
+int	sshx_connect(const struct sshx_target *,
+	    struct ssh_session_struct **, struct cv_err *);
+void	sshx_close(struct ssh_session_struct *);
 int	sshx_run(const struct sshx_target *, const char *cmd, size_t max,
 	    char **out, size_t *outlen, int *status, struct cv_err *);
 

@@ -215,6 +215,9 @@ build_sample(struct poller *p, int64_t latency_ms)
 		g.os_id = r->os_id;
 		g.virt_type = r->virt_type;
 		g.machine = r->machine;
+		g.heartbeat = r->heartbeat;
+		g.config_version = r->config_version;
+		g.generation = r->generation;
 		g.state = r->state;
 		g.health = r->health;
 		rates_compute(prev_find(p, r->id), r, rs->taken_ns,
@@ -398,6 +401,7 @@ connect_host(struct poller *p, struct cv_err *err)
 	memset(&p->rh, 0, sizeof p->rh);
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
+	bp.call_timeout_s = p->eng->cfg->poll_timeout;
 	call_begin(p, "connect", bp.timeout_s);
 	rc = p->ops->open(p->hc, &bp, &p->conn, &p->rh, err);
 	call_end(p);

@@ -16,6 +16,8 @@
 	_(PROTOCOL,	"protocol")				\
 	_(PARSE,	"parse")				\
 	_(NOTFOUND,	"not found")				\
+	_(STATE,	"invalid state")			\
+	_(DENIED,	"access denied")			\
 	_(AMBIGUOUS,	"ambiguous")				\
 	_(UNSUPPORTED,	"unsupported")				\
 	_(READONLY,	"read-only")				\

@@ -1,7 +1,9 @@
 /* Guest OS names from libosinfo ids ("http://redhat.com/rhel/9.2"). Pure. */
 #include "core/osinfo.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
@@ -85,4 +87,121 @@ osinfo_from_url(const char *url, char *short_id, size_t idlen, char *name,
 		return 0;
 	}
 	return -1;
+}
+
+/* Linux distributions by the NAME their os-release gives. */
+static const struct {
+	const char	*kvp_name;
+	const char	*short_id;
+	const char	*name;
+} kvp_families[] = {
+	{ "Red Hat Enterprise Linux",	"rhel",		"Red Hat Enterprise Linux" },
+	{ "CentOS Stream",		"centos-stream", "CentOS Stream" },
+	{ "CentOS Linux",		"centos",	"CentOS" },
+	{ "Fedora Linux",		"fedora",	"Fedora" },
+	{ "Fedora",			"fedora",	"Fedora" },
+	{ "Rocky Linux",		"rocky",	"Rocky Linux" },
+	{ "AlmaLinux",			"almalinux",	"AlmaLinux" },
+	{ "Oracle Linux Server",	"ol",		"Oracle Linux" },
+	{ "Oracle Linux",		"ol",		"Oracle Linux" },
+	{ "Ubuntu",			"ubuntu",	"Ubuntu" },
+	{ "Debian GNU/Linux",		"debian",	"Debian" },
+	{ "SLES",			"sles",		"SUSE Linux Enterprise Server" },
+	{ "SUSE Linux Enterprise Server", "sles",	"SUSE Linux Enterprise Server" },
+};
+
+static const struct {
+	long		 build;
+	const char	*ver;		/* windows_versions key */
+} windows_server_builds[] = {
+	{ 26100, "2k25" },
+	{ 20348, "2k22" },
+	{ 17763, "2k19" },
+	{ 14393, "2k16" },
+	{ 9600, "2k12r2" },
+	{ 9200, "2k12" },
+};
+
+static long
+windows_build(const struct osinfo_kvp *k)
+{
+	const char	*p;
+
+	if (k->os_build != NULL && *k->os_build != '\0')
+		return strtol(k->os_build, NULL, 10);
+	/* OSVersion "10.0.20348": the build is the third part. */
+	if (k->os_version != NULL && (p = strchr(k->os_version, '.')) != NULL &&
+	    (p = strchr(p + 1, '.')) != NULL)
+		return strtol(p + 1, NULL, 10);
+	return 0;
+}
+
+/* A Windows guest is named by its build number, which does not lie: a
+ * Windows 11 guest whose product name still says Windows 10 is 11. */
+static int
+windows_from_kvp(const struct osinfo_kvp *k, char *id, size_t idlen,
+    char *name, size_t namelen)
+{
+	long	 b = windows_build(k);
+	bool	 server;
+	size_t	 i;
+
+	server = (k->product_type != NULL && (strcmp(k->product_type, "2") == 0 ||
+	    strcmp(k->product_type, "3") == 0)) ||
+	    strstr(k->os_name, "Server") != NULL;
+	if (!server && b > 0) {
+		const char *ver = b >= 22000 ? "11" : "10";
+
+		snprintf(id, idlen, "win%s", ver);
+		strlcpy_cv(name, windows_name(ver), namelen);
+		return 0;
+	}
+	for (i = 0; server && i < sizeof windows_server_builds /
+	    sizeof windows_server_builds[0]; i++)
+		if (b == windows_server_builds[i].build) {
+			snprintf(id, idlen, "win%s", windows_server_builds[i].ver);
+			strlcpy_cv(name, windows_name(windows_server_builds[i].ver),
+			    namelen);
+			return 0;
+		}
+	strlcpy_cv(name, k->os_name, namelen);
+	return 1;
+}
+
+/* Turns KVP items into a short id and a name as osinfo_from_url does.
+ * Returns 0 when identified, 1 when only a name is known, -1 for nothing. */
+int
+osinfo_from_kvp(const struct osinfo_kvp *k, char *id, size_t idlen,
+    char *name, size_t namelen)
+{
+	char	ver[48];
+	size_t	i;
+
+	id[0] = name[0] = '\0';
+	if (k->os_name == NULL || *k->os_name == '\0')
+		return -1;
+	if (strstr(k->os_name, "Windows") != NULL)
+		return windows_from_kvp(k, id, idlen, name, namelen);
+	ver[0] = '\0';
+	if (k->os_major != NULL && *k->os_major != '\0') {
+		if (strchr(k->os_major, '.') == NULL && k->os_minor != NULL &&
+		    *k->os_minor != '\0')
+			snprintf(ver, sizeof ver, "%s.%s", k->os_major,
+			    k->os_minor);
+		else
+			snprintf(ver, sizeof ver, "%s", k->os_major);
+	}
+	for (i = 0; i < sizeof kvp_families / sizeof kvp_families[0]; i++) {
+		if (strcmp(k->os_name, kvp_families[i].kvp_name) != 0)
+			continue;
+		if (ver[0] == '\0') {
+			strlcpy_cv(name, kvp_families[i].name, namelen);
+			return 1;
+		}
+		snprintf(id, idlen, "%s%s", kvp_families[i].short_id, ver);
+		snprintf(name, namelen, "%s %s", kvp_families[i].name, ver);
+		return 0;
+	}
+	snprintf(name, namelen, "%s%s%s", k->os_name, ver[0] ? " " : "", ver);
+	return 1;
 }

@@ -7,4 +7,17 @@
 int	osinfo_from_url(const char *url, char *short_id, size_t idlen,
 	    char *name, size_t namelen);
 
+/* What a Hyper-V guest says of itself through the KVP exchange. */
+struct osinfo_kvp {
+	const char	*os_name;	/* "Red Hat Enterprise Linux" */
+	const char	*os_version;	/* "10.0.20348" or a kernel release */
+	const char	*os_major;	/* "9" or "9.4" (VERSION_ID) */
+	const char	*os_minor;
+	const char	*os_build;	/* "20348" */
+	const char	*product_type;	/* "1" workstation, "2"/"3" server */
+};
+
+int	osinfo_from_kvp(const struct osinfo_kvp *, char *short_id,
+	    size_t idlen, char *name, size_t namelen);
+
 #endif

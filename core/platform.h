@@ -5,5 +5,7 @@
 #include <stddef.h>
 
 int	platform_from_os_release(const char *text, char *id, size_t len);
+int	platform_from_windows(const char *caption, const char *build,
+	    int product_type, char *id, size_t len);
 
 #endif

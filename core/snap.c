@@ -91,6 +91,8 @@ snap_builder_add(struct snap_builder *b, const struct guest_snap *g)
 	d->os_id = builder_str(b, g->os_id);
 	d->virt_type = builder_str(b, g->virt_type);
 	d->machine = builder_str(b, g->machine);
+	d->heartbeat = builder_str(b, g->heartbeat);
+	d->config_version = builder_str(b, g->config_version);
 	d->cert.reason = builder_str(b, g->cert.reason != NULL ?
 	    g->cert.reason : "");
 	d->cert.rule = builder_str(b, g->cert.rule);
@@ -141,6 +143,8 @@ snap_builder_finish(struct snap_builder *b)
 		g[i].os_id = rebase(g[i].os_id, arena);
 		g[i].virt_type = rebase(g[i].virt_type, arena);
 		g[i].machine = rebase(g[i].machine, arena);
+		g[i].heartbeat = rebase(g[i].heartbeat, arena);
+		g[i].config_version = rebase(g[i].config_version, arena);
 		g[i].cert.reason = rebase(g[i].cert.reason, arena);
 		g[i].cert.rule = rebase(g[i].cert.rule, arena);
 		g[i].cert.source = rebase(g[i].cert.source, arena);

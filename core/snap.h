@@ -34,6 +34,9 @@ struct guest_snap {
 	const char	*os_id;		/* short id such as "rhel9.2"; NULL */
 	const char	*virt_type;	/* "kvm", "qemu", "hyperv"; NULL */
 	const char	*machine;	/* machine type; NULL */
+	const char	*heartbeat;	/* Hyper-V heartbeat name; NULL */
+	const char	*config_version; /* Hyper-V configuration version */
+	int		 generation;	/* Hyper-V 1 or 2; 0 unknown */
 	enum guest_state state;
 	enum guest_health health;
 	unsigned	 have;		/* GS_* */
