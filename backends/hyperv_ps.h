@@ -83,9 +83,13 @@ struct hvps_vm {
 	char			 id[40];	/* lower case */
 	char			*name;		/* (owned) */
 	enum guest_state	 state;
-	enum guest_health	 health;	/* HEALTH_NONE when unknown */
-	char			 state_name[32];/* as the host said it */
-	char			 heartbeat[32];	/* "" when null */
+	enum guest_health	 health;	/* of the state: CRITICAL for
+						 * *Critical, else NONE; the
+						 * heartbeat's is apart */
+	char			 state_name[32];/* as the host said it; a
+						 * number that names one state
+						 * on every Windows, by name */
+	char			 heartbeat[32];	/* "" when null; numbers named */
 	char			 version[16];	/* configuration version */
 	unsigned		 have;		/* HVVM_* */
 	double			 cpu_usage;	/* % of the host's logical CPUs */
@@ -143,5 +147,11 @@ enum guest_state	hvps_state(const char *, enum guest_health *);
  * OkApplicationsUnknown ok, OkApplicationsCritical degraded, Error,
  * LostCommunication critical, others and "" none. */
 enum guest_health	hvps_heartbeat(const char *);
+
+/* A date as Windows PowerShell 5.1 ("\/Date(1579058571826)\/", with or
+ * without the JSON backslashes) or PowerShell 7 (ISO 8601, with or without
+ * a zone; none means UTC) writes it: 0 and milliseconds since 1970 UTC, or
+ * -1. */
+int			hvps_date(const char *, int64_t *);
 
 #endif
