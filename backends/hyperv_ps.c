@@ -317,7 +317,7 @@ hvps_text_free(struct hvps_text *t)
 static const char *
 marker(const char *line, const char *eol, const char *tag, unsigned n)
 {
-	size_t		tl = strlen(tag), digits = 0;
+	size_t		 tl = strlen(tag), digits = 0;
 	const char	*p = line + tl;
 	uint64_t	 v = 0;
 
@@ -393,7 +393,9 @@ find(const char *p, const char *end, const char *pat)
 {
 	size_t	n = strlen(pat);
 
-	for (; p != NULL && (size_t)(end - p) >= n; p++) {
+	if (p == NULL || p > end)
+		return NULL;
+	for (; (size_t)(end - p) >= n; p++) {
 		if ((p = memchr(p, pat[0], (size_t)(end - p))) == NULL ||
 		    (size_t)(end - p) < n)
 			return NULL;
@@ -552,20 +554,20 @@ strip_controls(char *s)
 	while (*s != '\0') {
 		if (*s == '\033') {
 			s++;
-			if (*s == '[') {
-				for (s++; *s != '\0' && (*s < 0x40 ||
-				    *s > 0x7e); s++)
+			if (*s == '[') {	/* CSI: parameters, final */
+				for (s++; *s >= 0x20 && *s <= 0x3f; s++)
 					;
-				if (*s != '\0')
+				if (*s >= 0x40 && *s <= 0x7e)
 					s++;
-			} else if (*s != '\0')
-				s++;
+			} else if (*s >= 0x40 && *s <= 0x5f)
+				s++;		/* ESC and one */
 			continue;
 		}
 		if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\r')
 			*o++ = ' ';
 		else if ((unsigned char)*s == 0xc2 &&
-		    (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
+		    (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f) {
 			*o++ = ' ';	/* a C1 control */
 			s++;
 		} else
@@ -882,13 +884,15 @@ member(struct json_object *o, const char *key)
 	return v;
 }
 
-/* An unsigned number written as digits with an optional fraction (cut),
- * white space around. Returns 0 or -1. */
+/* An unsigned number written as digits with an optional fraction, white
+ * space around: its whole part and, when frac is given, its fraction.
+ * By hand, since strtod follows the locale. Returns 0 or -1. */
 static int
-str_u64(const char *s, size_t len, uint64_t *out)
+str_num(const char *s, size_t len, uint64_t *out, double *frac)
 {
 	const char	*e = s + len;
 	uint64_t	 v = 0;
+	double		 f = 0, scale = 1;
 	int		 digits = 0;
 
 	while (s < e && is_space((unsigned char)*s))
@@ -904,11 +908,22 @@ str_u64(const char *s, size_t len, uint64_t *out)
 		return -1;
 	if (s < e && *s == '.')
 		for (s++; s < e && *s >= '0' && *s <= '9'; s++)
-			;
+			if (scale < 1e18) {
+				scale *= 10;
+				f += (*s - '0') / scale;
+			}
 	if (s != e)
 		return -1;
 	*out = v;
+	if (frac != NULL)
+		*frac = f;
 	return 0;
+}
+
+static int
+str_u64(const char *s, size_t len, uint64_t *out)
+{
+	return str_num(s, len, out, NULL);
 }
 
 /* A number that is not negative: JSON number or string of digits. */
@@ -939,13 +954,12 @@ get_u64(struct json_object *v, uint64_t *out)
 	}
 }
 
+/* A number: JSON number or string of digits (not negative). */
 static int
 get_double(struct json_object *v, double *out)
 {
-	const char	*s;
-	char		*end, buf[64];
-	size_t		 n;
-	uint64_t	 u;
+	uint64_t	u;
+	double		f;
 
 	switch (json_object_get_type(v)) {
 	case json_type_int:
@@ -955,14 +969,11 @@ get_double(struct json_object *v, double *out)
 		*out = json_object_get_double(v);
 		return isfinite(*out) ? 0 : -1;
 	case json_type_string:
-		s = json_object_get_string(v);
-		n = (size_t)json_object_get_string_len(v);
-		if (str_u64(s, n, &u) == -1 || n >= sizeof buf)
+		if (str_num(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v), &u, &f) == -1)
 			return -1;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		*out = strtod(buf, &end);
-		return isfinite(*out) ? 0 : -1;
+		*out = (double)u + f;
+		return 0;
 	default:
 		return -1;
 	}

@@ -83,13 +83,11 @@ struct hvps_vm {
 	char			 id[40];	/* lower case */
 	char			*name;		/* (owned) */
 	enum guest_state	 state;
-	enum guest_health	 health;	/* of the state: CRITICAL for
-						 * *Critical, else NONE; the
-						 * heartbeat's is apart */
+	enum guest_health	 health;	/* of the state only:
+						 * CRITICAL for *Critical */
 	char			 state_name[32];/* as the host said it; a
-						 * number that names one state
-						 * on every Windows, by name */
-	char			 heartbeat[32];	/* "" when null; numbers named */
+						 * stable number by name */
+	char			 heartbeat[32];	/* "" when null; by name */
 	char			 version[16];	/* configuration version */
 	unsigned		 have;		/* HVVM_* */
 	double			 cpu_usage;	/* % of the host's logical CPUs */

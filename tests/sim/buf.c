@@ -11,9 +11,11 @@
 static void
 nomem(void)
 {
-	static const char msg[] = "hvsim: out of memory\n";
+	static const char	msg[] = "hvsim: out of memory\n";
+	ssize_t			w;
 
-	(void)write(STDERR_FILENO, msg, sizeof msg - 1);
+	w = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)w;
 	abort();
 }
 
@@ -122,13 +124,18 @@ void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	ap2;
+	char	small[256];
 	int	n;
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return;
+	if ((size_t)n < sizeof small) {
+		buf_add(b, small, (size_t)n);
+		return;
+	}
 	buf_grow(b, (size_t)n);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -76,7 +76,8 @@ struct decode_case {
 	bool		 u16_out;
 };
 
-#define DC(in, u16in, out, u16out)	{ in, sizeof in - 1, u16in, out, u16out }
+#define DC(in, u16in, out, u16out)				\
+	{ in, sizeof in - 1, u16in, out, u16out }
 
 static void
 decode_table(void **state)
@@ -180,7 +181,8 @@ find_answer_fixture(void **state)
 
 	(void)state;
 	assert_int_equal(hvps_find_answer(text, 7, &json, &jlen, &done), 1);
-	assert_int_equal(jlen, strlen("{\"result\":\"done\",\"message\":\"\"}"));
+	assert_int_equal(jlen,
+	    strlen("{\"result\":\"done\",\"message\":\"\"}"));
 	assert_memory_equal(json, "{\"result\":\"done\",\"message\":\"\"}",
 	    jlen);
 	assert_true(done);
@@ -272,8 +274,8 @@ stderr_fixtures(void **state)
 		    "administrator of the authorization policy for the "
 		    "computer 'HV-1'." },
 		{ "stderr_surrogate.txt", 1, "Checkpoint-VM : Le nom \"caf"
-		    "\xc3\xa9 \xf0\x9f\x8e\xb5\" & _x005F_ " FFFD " <n'est> pas "
-		    "valide." },
+		    "\xc3\xa9 \xf0\x9f\x8e\xb5\" & _x005F_ " FFFD " <n'est> "
+		    "pas valide." },
 		{ "stderr_wrapped.txt", 1, "fake : The term 'fake' is not "
 		    "recognized as the name of a cmdlet. Check the spelling "
 		    "of the name, or if a path was included." },
@@ -283,7 +285,8 @@ stderr_fixtures(void **state)
 		{ "stderr_plain.txt", 1, "Hyper-V\\Get-VM : Hyper-V was unable "
 		    "to find a virtual machine with name \"minikube\"." },
 		{ "stderr_ps7_ansi.txt", 1, "Write-Error: boomed" },
-		{ "stderr_parser.txt", 1, "Missing closing ')' in expression." },
+		{ "stderr_parser.txt", 1,
+		    "Missing closing ')' in expression." },
 	};
 	char	*text, msg[256];
 	size_t	 i;
@@ -319,9 +322,9 @@ stderr_table(void **state)
 		{ "#< CLIXML\n", 0, "" },
 		{ "#< CLIXML\r\n" OBJS "</Objs>", 0, "" },
 		/* Ansible's fixtures: two headers, errors in two blocks */
-		{ "#< CLIXML\r\n#< CLIXML\r\n" OBJS PROG "<S S=\"Error\">Error 1"
-		    "</S></Objs>" OBJS PROG "<S S=\"Error\">Error 2</S></Objs>",
-		    1, "Error 1" },
+		{ "#< CLIXML\r\n#< CLIXML\r\n" OBJS PROG "<S S=\"Error\">"
+		    "Error 1</S></Objs>" OBJS PROG "<S S=\"Error\">Error 2</S>"
+		    "</Objs>", 1, "Error 1" },
 		{ "foo\r\n#< CLIXML\r\n", 1, "foo" },
 		{ "pre\r\n#< CLIXML\r\n" OBJS "<S S=\"Error\">My error</S>"
 		    "</Objs>\r\npost", 1, "My error" },
@@ -341,8 +344,8 @@ stderr_table(void **state)
 		{ OBJS "<S S=\"Error\">a _x005G_ b _x0000_c _x00_ _x0041_"
 		    "_x00410_</S></Objs>", 1, "a _x005G_ b c _x00_ A_x00410_" },
 		{ OBJS "<S S=\"Error\">&amp;amp; &#0; &#x110000; &#xD800; "
-		    "&#99999999999; &bogus; &#65</S></Objs>", 1, "&amp; " FFFD " "
-		    FFFD " &#99999999999; &bogus; &#65" },
+		    "&#99999999999; &bogus; &#65</S></Objs>", 1,
+		    "&amp; " FFFD " " FFFD " &#99999999999; &bogus; &#65" },
 		{ OBJS "<S S=\"Error\">_xDFB5__xD83C_ pair reversed</S></Objs>",
 		    1, FFFD FFFD " pair reversed" },
 		{ OBJS "<S S=\"Error\">\xff bad \xc3 utf-8</S></Objs>", 1,
@@ -359,7 +362,8 @@ stderr_table(void **state)
 		    "message_x000A_</S><S S=\"Error\">    + "
 		    "FullyQualifiedErrorId : x</S></Objs>", 1,
 		    "a wrapped message" },
-		{ "<S S=\"Error\">no Objs</S>", 1, "<S S=\"Error\">no Objs</S>" },
+		{ "<S S=\"Error\">no Objs</S>", 1,
+		    "<S S=\"Error\">no Objs</S>" },
 		{ "\033[31mplain red\033[0m\n", 1, "plain red" },
 	};
 	char	msg[256];
@@ -416,17 +420,19 @@ error_fixtures(void **state)
 		{ "err_denied_es.json", HVPS_ERR_DENIED, "PermissionDenied",
 		    "No dispone del permiso necesario para completar esta "
 		    "tarea. P\xc3\xb3ngase en contacto con el administrador de "
-		    "la directiva de autorizaci\xc3\xb3n del equipo \"HV-1\"." },
+		    "la directiva de autorizaci\xc3\xb3n del equipo "
+		    "\"HV-1\"." },
 		{ "err_noshutdown.json", HVPS_ERR_UNSUPPORTED,
-		    "InvalidOperation", "the shutdown integration service of VM "
-		    "'web1' is not running, so a graceful shutdown is "
+		    "InvalidOperation", "the shutdown integration service of "
+		    "VM 'web1' is not running, so a graceful shutdown is "
 		    "impossible; use poweroff or reset" },
 		{ "err_nograceful.json", HVPS_ERR_UNSUPPORTED, "NotImplemented",
 		    "this host offers no graceful reboot (Restart-VM has no "
 		    "-Type); use reset" },
 		{ "err_failed.json", HVPS_ERR_FAILED, "NotSpecified", "Failed "
 		    "to stop. The virtual machine 'web1' failed to stop. "
-		    "(Virtual machine ID 5D3E8A1C-8F0B-4A43-9A7E-2F1C3B6D9E01)" },
+		    "(Virtual machine ID "
+		    "5D3E8A1C-8F0B-4A43-9A7E-2F1C3B6D9E01)" },
 	};
 	struct hvps_error	 e;
 	size_t			 i, len;
@@ -483,7 +489,8 @@ error_table(void **state)
 		    HVPS_ERR_UNSUPPORTED, "m" },
 		{ "{\"error\":{\"message\":\"You do not have the required "
 		    "permission\",\"category\":\"InvalidOperation\"}}", 1,
-		    HVPS_ERR_DENIED, "You do not have the required permission" },
+		    HVPS_ERR_DENIED,
+		    "You do not have the required permission" },
 		{ "{\"error\":{\"message\":\"m\",\"category\":"
 		    "\"PermissionDenied\"}}", 1, HVPS_ERR_DENIED, "m" },
 		{ "{\"error\":{\"message\":42,\"category\":[1],\"fqid\":{}}}",
@@ -859,6 +866,14 @@ poll_errors(void **state)
 	assert_string_equal(err.msg, "poll answer is not an object with "
 	    "\"vms\": [\"012345678901234567890123456789012345678901234567890123"
 	    "4567");
+	/* numbers in strings, read whatever the locale */
+	long_json = "{\"vms\":[{\"Id\":\"a\",\"Name\":\"b\",\"CPUUsage\":"
+	    "\" 2.75 \",\"UptimeSeconds\":\"60.9\"}]}";
+	assert_int_equal(hvps_parse_poll(long_json, strlen(long_json), &p,
+	    &err), 0);
+	assert_true(p.vms[0].cpu_usage == 2.75);
+	assert_int_equal(p.vms[0].uptime_s, 60);
+	hvps_poll_free(&p);
 	/* {"vms":null}: no VMs */
 	assert_int_equal(hvps_parse_poll("{\"vms\":null}", 12, &p, &err), 0);
 	assert_int_equal(p.nvms, 0);
@@ -880,8 +895,8 @@ poll_limits(void **state)
 	json = xmalloc(cap);
 	s = json + snprintf(json, cap, "{\"vms\":[");
 	for (i = 0; i < 2; i++) {
-		s += snprintf(s, cap - (size_t)(s - json), "%s{\"Id\":\"id%zu\","
-		    "\"Name\":\"", i ? "," : "", i);
+		s += snprintf(s, cap - (size_t)(s - json),
+		    "%s{\"Id\":\"id%zu\",\"Name\":\"", i ? "," : "", i);
 		for (n = 0; n < 1500; n++)
 			*s++ = "\xc3\xa9"[n % 2];	/* é é é ... */
 		s += snprintf(s, cap - (size_t)(s - json), "%zu\"}", i);
@@ -1101,12 +1116,14 @@ heartbeat_table(void **state)
 		{ "OkApplicationsUnknown", HEALTH_OK },
 		{ "OkApplicationsHealthy", HEALTH_OK },
 		{ "OkApplicationsCritical", HEALTH_DEGRADED },
-		{ "Paused", HEALTH_NONE }, { "okapplicationshealthy", HEALTH_OK },
+		{ "Paused", HEALTH_NONE },
+		{ "okapplicationshealthy", HEALTH_OK },
 		{ " error ", HEALTH_CRITICAL },
 		{ "0", HEALTH_NONE }, { "3", HEALTH_CRITICAL },
-		{ "4", HEALTH_CRITICAL }, { "5", HEALTH_OK }, { "6", HEALTH_OK },
-		{ "7", HEALTH_DEGRADED }, { "8", HEALTH_NONE },
-		{ "9", HEALTH_NONE }, { "", HEALTH_NONE }, { NULL, HEALTH_NONE },
+		{ "4", HEALTH_CRITICAL }, { "5", HEALTH_OK },
+		{ "6", HEALTH_OK }, { "7", HEALTH_DEGRADED },
+		{ "8", HEALTH_NONE }, { "9", HEALTH_NONE },
+		{ "", HEALTH_NONE }, { NULL, HEALTH_NONE },
 		{ "Ok", HEALTH_NONE },
 	};
 	size_t	i;
@@ -1202,10 +1219,12 @@ feed_all(const char *buf, size_t len)
 static void
 hostile_garbage(void **state)
 {
-	size_t		 len = 1 << 20, i;
-	uint32_t	 seed = 2463534242u;
-	char		*buf = xmalloc(len + 1);
-	char		 msg[64];
+	static const char	 alphabet[] = "{}[]\":,0123456789 \r\n\\u@CV#<>"
+				    "/&;_xSEro\xff\xc3\xa9";
+	size_t			 len = 1 << 20, i;
+	uint32_t		 seed = 2463534242u;
+	char			*buf = xmalloc(len + 1);
+	char			 msg[64];
 
 	(void)state;
 	/* random bytes */
@@ -1215,8 +1234,7 @@ hostile_garbage(void **state)
 	feed_all(buf, len);
 	/* random bytes in the alphabet of the parsers */
 	for (i = 0; i < len; i++)
-		buf[i] = "{}[]\":,0123456789 \r\n\\u@CV#<>/&;_xSEro"
-		    [rnd(&seed) % 40];
+		buf[i] = alphabet[rnd(&seed) % (sizeof alphabet - 1)];
 	feed_all(buf, len);
 	/* CLIXML starts that never end: stays linear */
 	for (i = 0; i + 10 <= len; i += 10)
