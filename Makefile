@@ -34,7 +34,9 @@ TUI_OBJS	 = $(TUI_SRCS:.c=.o)
 UNIT_SRCS	 = $(wildcard tests/unit/test_*.c)
 UNIT_BINS	 = $(UNIT_SRCS:.c=)
 
-all: crossvisor
+all: crossvisor tests/sim/hvsim
+
+include tests/sim/sim.mk
 
 # V=1 shows the whole command lines.
 ifeq ($(V),1)
@@ -80,6 +82,7 @@ check: deps
 	@$(MAKE) --no-print-directory all unit-bins
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@$(MAKE) --no-print-directory lint headers
+	@bash tests/sim/test_hvsim.sh
 	@bash tests/tui/run.sh || [ $$? -eq 77 ]
 	@bash tests/e2e/run.sh || [ $$? -eq 77 ]
 	@sh tests/sanitize.sh
@@ -117,14 +120,14 @@ demo: deps all
 	./crossvisor --demo
 
 # ---- install ----
-install: all
+install: all install-sim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
 	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(pkgdatadir)/demo \
 	    $(DESTDIR)$(pkgdatadir)/themes
 	install -m 755 crossvisor $(DESTDIR)$(bindir)/crossvisor
 	install -m 644 man/crossvisor.1 $(DESTDIR)$(mandir)/man1/
 	install -m 644 man/crossvisor.conf.5 $(DESTDIR)$(mandir)/man5/
-	install -m 644 demo/*.xml $(DESTDIR)$(pkgdatadir)/demo/
+	install -m 644 demo/*.xml demo/*.json $(DESTDIR)$(pkgdatadir)/demo/
 	-install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/
 	install -m 644 config/crossvisor.conf $(DESTDIR)$(pkgdatadir)/crossvisor.conf.example
 
@@ -134,7 +137,7 @@ uninstall:
 	    $(DESTDIR)$(mandir)/man5/crossvisor.conf.5
 	rm -rf $(DESTDIR)$(pkgdatadir)
 
-clean:
+clean: clean-sim
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
 	    backends/hyperv_scripts.c \
 	    $(UNIT_BINS) *.d */*.d */*/*.d
