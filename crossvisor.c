@@ -216,8 +216,12 @@ demo_cleanup(void)
 
 	if (demo_tmpdir == NULL)
 		return;
+	/* The state files, and the lock files the simulator keeps beside. */
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		xasprintf(&path, "%s/%s.json", demo_tmpdir, names[i]);
+		unlink(path);
+		free(path);
+		xasprintf(&path, "%s/%s.json.lock", demo_tmpdir, names[i]);
 		unlink(path);
 		free(path);
 	}

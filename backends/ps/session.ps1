@@ -29,15 +29,17 @@ while ($true) {
     if (-not $line.StartsWith('@@CVREQ@@ ')) { continue }
     $n = $line.Substring(10)
     $text = New-Object System.Text.StringBuilder
-    $params = $null
+    $json = 'null'
     while ($null -ne ($line = $in.ReadLine()) -and $line -ne '@@CVEND@@') {
         if ($line.StartsWith('@@CVPARAMS@@ ')) {
-            $params = ConvertFrom-Json $line.Substring(13)
+            $json = $line.Substring(13)
         } else {
             [void]$text.AppendLine($line)
         }
     }
     try {
+        # Bad parameters are this request's error, not the session's end.
+        $params = ConvertFrom-Json $json
         Set-StrictMode -Version 3.0
         $result = & ([ScriptBlock]::Create($text.ToString())) $params
         $json = ConvertTo-Json -InputObject $result -Compress -Depth 6

@@ -801,3 +801,129 @@ while True:
     e2e_wait_for "[ -s '$f.port' ]" 10 0.05 || e2e_die "blackhole listener did not start"
     cat "$f.port"
 }
+
+# ---------------------------------------------------------------- Hyper-V
+
+# The Hyper-V tests need no libvirtd: only sshds that run the simulator
+# (tests/sim/hvsim) in place of powershell.exe, one sshd per simulated host.
+#
+#   e2e_setup_ssh_only        # like e2e_setup, without libvirtd/virtlogd
+#   port=$(e2e_hv_sshd hv-a --state "$E2E_DIR/a.json" --log "$E2E_DIR/a.log")
+#   e2e_conf "$CONF" 1 "$(e2e_hv_host hv-a "$port")"
+#
+# Teardown is the same as e2e_setup's (trap on EXIT/INT/TERM/HUP): every
+# sshd, its sessions and the simulators they run live in a private mount
+# namespace, and all of it is swept by that namespace.
+
+# The simulator binary; a skip (a failure under CI) when it is not built.
+e2e_require_hvsim() {
+    E2E_HVSIM=${HVSIM:-$E2E_ROOT/tests/sim/hvsim}
+    [ -x "$E2E_HVSIM" ] || e2e_skip_or_fail "Hyper-V simulator not found at $E2E_HVSIM (run make)"
+    export E2E_HVSIM
+}
+
+# The holder of a private mount namespace with nothing mounted in it: the
+# sshds and their sessions are started inside, so that teardown finds every
+# one of them (session processes do not name $E2E_DIR on their command line).
+e2e_start_light_namespace() {
+    local starter
+    cat >"$E2E_DIR/ns-init.sh" <<'NSINIT'
+#!/bin/sh
+# Runs as the first process of a new private mount namespace.
+set -e
+dir=$1
+# sshd's privilege-separation directory (the packages' own sshd makes it too).
+mkdir -p /run/sshd
+readlink /proc/$$/ns/mnt >"$dir/mntns"
+echo $$ >"$dir/holder.pid"
+: >"$dir/ns-ready"
+exec sleep infinity
+NSINIT
+    setsid unshare -m --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" "$E2E_DIR" \
+        </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
+    starter=$!
+    e2e_wait_for "[ -f '$E2E_DIR/ns-ready' ] || ! kill -0 $starter" 20 0.05
+    [ -f "$E2E_DIR/ns-ready" ] ||
+        e2e_die "private mount namespace did not start: $(cat "$E2E_DIR/ns-init.log")"
+}
+
+# A testbed with ssh files (client key, ssh_config, an empty known_hosts,
+# an sshd_config template) and the namespace, but no sshd and no libvirt:
+# start sshds with e2e_hv_sshd. E2E_PORT stays empty.
+e2e_setup_ssh_only() {
+    e2e_require_root
+    e2e_require unshare nsenter setsid timeout "$E2E_SSHD" ssh-keygen python3
+    E2E_PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+    export E2E_PYTHON
+    e2e_reap_stale
+    E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$E2E_PREFIX.XXXXXX")
+    echo $$ >"$E2E_DIR/owner.pid"
+    mkdir -p "$E2E_DIR/pids"
+    e2e_traps
+    local t0
+    t0=$(e2e_now_ms)
+
+    e2e_write_ssh_files
+    # The template for e2e_hv_sshd; its port line is replaced per sshd.
+    E2E_PORT=22
+    e2e_write_sshd_config
+    E2E_PORT=
+    : >"$E2E_KNOWN_HOSTS"
+    e2e_start_light_namespace
+
+    export E2E_DIR E2E_PORT E2E_KEY E2E_KNOWN_HOSTS E2E_SSH_CONFIG
+    e2e_log "ssh-only testbed ready in $(( $(e2e_now_ms) - t0 )) ms: $E2E_DIR"
+}
+
+# e2e_hv_sshd NAME HVSIM_ARGS... -- an sshd on a free loopback port whose
+# every session runs the simulator (ForceCommand: hvsim HVSIM_ARGS, which
+# reads powershell.exe's command line from SSH_ORIGINAL_COMMAND). Its own
+# host key $E2E_DIR/ssh_host_NAME_key is pinned in $E2E_KNOWN_HOSTS; prints
+# the port. Log: $E2E_DIR/sshd-NAME.log. Arguments must not contain blanks
+# or quotes (sshd runs ForceCommand through the shell): use $E2E_DIR paths.
+e2e_hv_sshd() {
+    local name=$1 port try arg cmd cfg=$E2E_DIR/sshd_config.$1 key=$E2E_DIR/ssh_host_$1_key
+    shift
+    [ -n "${E2E_HVSIM:-}" ] || e2e_require_hvsim
+    cmd=$E2E_HVSIM
+    for arg in "$@"; do
+        case $arg in
+            *[[:space:]\'\"\\\$\`]*) e2e_die "e2e_hv_sshd $name: argument '$arg' needs quoting" ;;
+        esac
+        cmd="$cmd $arg"
+    done
+    [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "cv-e2e-$name" -f "$key"
+    for try in 1 2 3; do
+        port=$(e2e_free_port)
+        sed -e "s|^Port .*|Port $port|" -e "s|^HostKey .*|HostKey $key|" \
+            -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
+            "$E2E_DIR/sshd_config" >"$cfg"
+        printf 'ForceCommand %s\n' "$cmd" >>"$cfg"
+        rm -f "$E2E_DIR/pids/sshd-$name.pid"
+        e2e_ns "$E2E_SSHD" -f "$cfg" -E "$E2E_DIR/sshd-$name.log" ||
+            e2e_die "sshd $name failed to start (see $E2E_DIR/sshd-$name.log)"
+        if e2e_wait_for "[ -s '$E2E_DIR/pids/sshd-$name.pid' ] && e2e_port_open $port" 10 0.05; then
+            printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$key.pub")" >>"$E2E_KNOWN_HOSTS"
+            echo "$port"
+            return 0
+        fi
+        e2e_stop_pidfile "$E2E_DIR/pids/sshd-$name.pid"
+        e2e_log "sshd $name did not listen on port $port (try $try)"
+    done
+    e2e_die "sshd $name did not start: $(tail -3 "$E2E_DIR/sshd-$name.log" 2>/dev/null)"
+}
+
+# e2e_hv_host NAME PORT [KNOWN_HOSTS] -- one Hyper-V host entry for e2e_conf
+# (ssh transport, the testbed's client key; known_hosts defaults to the
+# testbed's).
+e2e_hv_host() {
+    printf '{ name = "%s"; type = "hyperv"; address = "127.0.0.1"; port = %s; user = "root"; identity = "%s"; known_hosts = "%s"; }' \
+        "$1" "$2" "$E2E_KEY" "${3:-$E2E_KNOWN_HOSTS}"
+}
+
+# e2e_hv_log_count LOG SCRIPT -- how many calls of SCRIPT (session, poll,
+# action, unknown, badparams) the simulator's --log LOG records.
+e2e_hv_log_count() {
+    [ -f "$1" ] || { echo 0; return 0; }
+    awk -v s="$2" '$2 == s { n++ } END { print n + 0 }' "$1"
+}

@@ -101,17 +101,17 @@ guid_arg(struct json_object *v, char *id, struct ps_err *err)
 		break;
 	case json_type_array:
 		ps_err_set(err, "InvalidArgument", "CannotConvertArgument,"
-		    FQ_HV "GetVM", "", "Cannot convert 'System.Object[]' to the "
-		    "type 'System.Guid' required by parameter 'Id'. Specified "
-		    "method is not supported.");
+		    FQ_HV "GetVM", "", "Cannot convert 'System.Object[]' to "
+		    "the type 'System.Guid' required by parameter 'Id'. "
+		    "Specified method is not supported.");
 		return -1;
 	case json_type_object:
 		ps_tostring(&text, v);
 		buf_adds(&msg, "Cannot bind parameter 'Id'. Cannot convert the "
 		    "\"");
 		buf_add(&msg, text.p, text.len);
-		buf_adds(&msg, "\" value of type \"System.Management.Automation."
-		    "PSCustomObject\" to type \"System.Guid\".");
+		buf_adds(&msg, "\" value of type \"System.Management."
+		    "Automation.PSCustomObject\" to type \"System.Guid\".");
 		break;
 	default:
 		if (json_object_is_type(v, json_type_boolean))
@@ -299,9 +299,9 @@ act(const struct cmdlet_ctx *ctx, const struct state_host *h,
 		state_vm_set(vm, "Off");
 	} else if (is(a, "reboot")) {
 		if (!h->restart_has_type) {
-			ps_err_set(err, "NotImplemented", "NoGracefulReboot", "",
-			    "this host offers no graceful reboot (Restart-VM "
-			    "has no -Type); use reset");
+			ps_err_set(err, "NotImplemented", "NoGracefulReboot",
+			    "", "this host offers no graceful reboot "
+			    "(Restart-VM has no -Type); use reset");
 			return -1;
 		}
 		if (!vm->shutdown_ok) {
@@ -355,7 +355,8 @@ act(const struct cmdlet_ctx *ctx, const struct state_host *h,
 		state_vm_freeze(vm, vm->uptime);
 		state_vm_set(vm, *crit != '\0' ? "SavedCritical" : "Saved");
 	} else if (is(a, "snapshot")) {
-		gmtime_r(&now, &tm);
+		if (gmtime_r(&now, &tm) == NULL)
+			memset(&tm, 0, sizeof tm);
 		strftime(name, sizeof name, "crossvisor-%Y%m%d-%H%M%S", &tm);
 		if (injected(ctx, "snapshot", "CheckpointVM", &vm->name, err))
 			return -1;

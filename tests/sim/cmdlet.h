@@ -9,8 +9,8 @@ struct json_object;
 struct ps_err;
 
 struct cmdlet_ctx {
-	const char		*state_path;	/* (borrowed) NULL: no file */
-	struct json_object	*fail;		/* (borrowed) --fail-action */
+	const char		*state_path;	/* (borrowed) or NULL */
+	struct json_object	*fail;		/* (borrowed) or NULL */
 };
 
 int	cmdlet_poll(const struct cmdlet_ctx *, struct json_object *,

@@ -24,8 +24,8 @@
 #include "tests/sim/state.h"
 #include "tests/sim/utf8.h"
 
-#define HVSIM_MAXLINE	(16u << 20)	/* one stdin line, and one script */
-#define HVSIM_MAXFILE	(16u << 20)	/* a prelude or --fail-action file */
+#define HVSIM_MAXLINE	(16u << 20)	/* a line of stdin; a script */
+#define HVSIM_MAXFILE	(16u << 20)	/* a prelude, --fail-action */
 
 /* The scripts crossvisor ships, by the hash it knows them by
  * (backends/ps/scripts.fnv, turned into a header at build time). */
@@ -64,12 +64,12 @@ struct hvsim {
 	int			 have_out_prelude;
 	struct buf		 err_prelude;
 	struct buf		 out_prelude;
-	struct json_object	*fail;		/* (owned) --fail-action */
-	char			**ps_argv;	/* (owned) the array only */
+	struct json_object	*fail;		/* (owned) */
+	char			**ps_argv;	/* (owned) the array */
 	int			 ps_argc;
-	struct buf		 ps_args;	/* SSH_ORIGINAL_COMMAND words */
-	struct buf		 session;	/* session.ps1 as received */
-	int			 params_fatal;	/* bad parameters end it */
+	struct buf		 ps_args;	/* SSH_ORIGINAL_COMMAND */
+	struct buf		 session;	/* the script received */
+	int			 params_fatal;	/* bad JSON ends it */
 	struct ps_pos		 params_pos;
 	struct reader		 in;
 	int			 status;
@@ -124,8 +124,8 @@ usage(FILE *f)
 "  --hang                read the first request, then never answer\n"
 "  --garbage             answer every request with garbage, no @@CV@@ line\n"
 "  --exit N              write a CLIXML error and exit N before answering\n"
-"  --fail-action FILE    {\"ACTION\":{\"message\",\"category\",\"fqid\"}}: that\n"
-"                        action (or \"poll\") fails with that error\n"
+"  --fail-action FILE    {\"ACTION\":{\"message\",\"category\",\"fqid\"}}:\n"
+"                        that action (or \"poll\") fails so\n"
 "  --log FILE            append one line per call: time, script, hash,\n"
 "                        parameters\n");
 }
@@ -191,7 +191,7 @@ parse_options(struct hvsim *sim, int argc, char **argv)
 		}
 		memcpy(name, arg, len);
 		name[len] = '\0';
-		val = NULL;
+		val = "";		/* options without a value */
 		for (w = with_value; *w != NULL; w++)
 			if (strcmp(*w, name) == 0)
 				break;
@@ -257,8 +257,8 @@ parse_options(struct hvsim *sim, int argc, char **argv)
 		} else if (strcmp(name, "fail-action") == 0) {
 			buf_init(&text);
 			if (read_file(val, &text) == -1) {
-				fprintf(stderr, "hvsim: --fail-action: %s: %s\n",
-				    val, strerror(errno));
+				fprintf(stderr, "hvsim: --fail-action: "
+				    "%s: %s\n", val, strerror(errno));
 				buf_done(&text);
 				return -1;
 			}
@@ -399,7 +399,8 @@ log_line(const struct hvsim *sim, const char *name, uint64_t hash,
 		t = ts.tv_sec;
 		ms = ts.tv_nsec / 1000000;
 	}
-	gmtime_r(&t, &tm);
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 	buf_init(&line);
 	buf_printf(&line, "%s.%03ldZ %s ", when, ms, name);
@@ -527,7 +528,7 @@ ps_command_line(struct hvsim *sim, struct buf *script)
 		const char	*name;
 		const char	*least;
 		const char	*alias;
-		int		 value;	/* 1 takes a value, 2 a command */
+		int		 value;	/* 1 value, 2 command, 3 B64 */
 	} params[] = {
 		{ "encodedcommand", "e", "ec", 3 },
 		{ "executionpolicy", "ex", "ep", 1 },
@@ -568,7 +569,7 @@ ps_command_line(struct hvsim *sim, struct buf *script)
 	for (; a < sim->ps_argc; a++) {
 		arg = sim->ps_argv[a];
 		if ((arg[0] != '-' && arg[0] != '/') || arg[1] == '\0') {
-			other = 1;	/* a command: powershell would run it */
+			other = 1;	/* a command, powershell runs it */
 			break;
 		}
 		len = strlen(arg + 1);
@@ -594,9 +595,10 @@ ps_command_line(struct hvsim *sim, struct buf *script)
 		if (params[i].value == 0)
 			continue;
 		if (a + 1 >= sim->ps_argc) {
-			fprintf(stderr, "Cannot process the command because of "
-			    "a missing parameter. A command must follow %s.\r\n",
-			    params[i].value == 3 ? "-EncodedCommand" : arg);
+			fprintf(stderr, "Cannot process the command because "
+			    "of a missing parameter. A command must follow "
+			    "%s.\r\n", params[i].value == 3 ?
+			    "-EncodedCommand" : arg);
 			return -1;
 		}
 		a++;
@@ -703,9 +705,10 @@ line_starts(const struct buf *l, const char *s)
 static void
 study_session(struct hvsim *sim)
 {
-	const char	*text = buf_str(&sim->session), *cfj, *try, *bol, *eol;
+	const char	*text, *cfj, *try, *bol, *eol;
 	unsigned	 line;
 
+	text = buf_str(&sim->session);
 	sim->params_fatal = 0;
 	if ((cfj = strstr(text, "ConvertFrom-Json")) == NULL)
 		return;
@@ -726,8 +729,9 @@ study_session(struct hvsim *sim)
 }
 
 /* ConvertFrom-Json as 5.1 runs it (JavaScriptSerializer; json-c's
- * lenient tokener is close: it takes 'single quotes', NaN, ...). Returns
- * 0 and the value (NULL for $null), or -1 and the error record. */
+ * lenient tokener is close: it takes 'single quotes', NaN, ...). s is
+ * NUL-terminated. Returns 0 and the value (NULL for $null), or -1 and the
+ * error record. */
 static int
 from_json(const char *s, size_t len, struct json_object **out,
     struct ps_err *e)
@@ -753,14 +757,16 @@ from_json(const char *s, size_t len, struct json_object **out,
 		continue;
 	if (i == len)
 		return 0;
+	/* The NUL that ends s is part of the input: it ends a bare literal
+	 * or number that would otherwise wait for more. */
 	tok = json_tokener_new_ex(1024);
-	v = json_tokener_parse_ex(tok, s, (int)len);
+	v = json_tokener_parse_ex(tok, s, (int)len + 1);
 	off = tok->char_offset;
 	if (json_tokener_get_error(tok) == json_tokener_success) {
 		for (end = off; end < len && strchr(" \t", s[end]) != NULL;
 		    end++)
 			continue;
-		if (end == len && memchr(s, '\0', len) == NULL) {
+		if (end >= len && memchr(s, '\0', len) == NULL) {
 			json_tokener_free(tok);
 			*out = v;
 			return 0;
@@ -902,8 +908,8 @@ serve(struct hvsim *sim)
 					continue;
 				have_params = 2;
 				if (sim->params_fatal) {
-					log_line(sim, "badparams", 0, raw.p,
-					    raw.len);
+					log_line(sim, "badparams", 0,
+					    buf_str(&raw), raw.len);
 					bad_params = 1;
 					goto fatal;
 				}
@@ -923,7 +929,7 @@ serve(struct hvsim *sim)
 		    strcmp(name, "action") != 0)
 			name = NULL;
 		log_line(sim, name != NULL ? name : "unknown", hash,
-		    have_params ? raw.p : NULL, raw.len);
+		    have_params ? buf_str(&raw) : NULL, raw.len);
 		if (sim->hang)
 			for (;;)
 				pause();
@@ -944,7 +950,7 @@ serve(struct hvsim *sim)
 
 		buf_reset(&out);
 		if (sim->garbage)
-			garbage(&out, n.p, n.len);
+			garbage(&out, buf_str(&n), n.len);
 		else {
 			buf_adds(&out, "@@CV@@ ");
 			buf_add(&out, n.p, n.len);
@@ -1034,7 +1040,8 @@ main(int argc, char **argv)
 			continue;
 	}
 	if (sim.have_err_prelude)
-		write_all(STDERR_FILENO, sim.err_prelude.p, sim.err_prelude.len);
+		write_all(STDERR_FILENO, sim.err_prelude.p,
+		    sim.err_prelude.len);
 	if (sim.utf16)
 		write_all(STDOUT_FILENO, "\xff\xfe", 2);
 	if (sim.have_out_prelude)
@@ -1101,6 +1108,9 @@ main(int argc, char **argv)
 	study_session(&sim);
 
 	serve(&sim);
+	if (sim.hang)		/* --hang never ends by itself */
+		for (;;)
+			pause();
 	status = sim.status;
 	sim_free(&sim);
 	return status;

@@ -108,69 +108,6 @@ ps_double(struct buf *b, double d)
 	buf_adds(b, s);
 }
 
-/* A ConvertFrom-Json value printed again by ConvertTo-Json; past depth,
- * an object turns into its string, as -Depth does. */
-void
-ps_json_value(struct buf *b, struct json_object *v, int depth)
-{
-	struct buf	 s;
-	size_t		 i, n;
-	int		 first;
-
-	switch (json_object_get_type(v)) {
-	case json_type_null:
-		buf_adds(b, "null");
-		break;
-	case json_type_boolean:
-		buf_adds(b, json_object_get_boolean(v) ? "true" : "false");
-		break;
-	case json_type_int:
-		buf_adds(b, json_object_to_json_string_ext(v,
-		    JSON_C_TO_STRING_PLAIN));
-		break;
-	case json_type_double:
-		ps_double(b, json_object_get_double(v));
-		break;
-	case json_type_string:
-		ps_json_str(b, json_object_get_string(v),
-		    (size_t)json_object_get_string_len(v));
-		break;
-	case json_type_array:
-	case json_type_object:
-		if (depth <= 0) {
-			buf_init(&s);
-			ps_tostring(&s, v);
-			ps_json_str(b, s.p != NULL ? s.p : "", s.len);
-			buf_done(&s);
-			break;
-		}
-		if (json_object_is_type(v, json_type_array)) {
-			buf_addc(b, '[');
-			n = json_object_array_length(v);
-			for (i = 0; i < n; i++) {
-				if (i != 0)
-					buf_addc(b, ',');
-				ps_json_value(b,
-				    json_object_array_get_idx(v, i), depth - 1);
-			}
-			buf_addc(b, ']');
-			break;
-		}
-		buf_addc(b, '{');
-		first = 1;
-		json_object_object_foreach(v, key, val) {
-			if (!first)
-				buf_addc(b, ',');
-			first = 0;
-			ps_json_str(b, key, strlen(key));
-			buf_addc(b, ':');
-			ps_json_value(b, val, depth - 1);
-		}
-		buf_addc(b, '}');
-		break;
-	}
-}
-
 /* [string] of a ConvertFrom-Json value, as "text" + $value renders it: ""
  * for $null, True/False, arrays joined by spaces, objects as @{k=v; ...}. */
 void

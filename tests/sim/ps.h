@@ -32,16 +32,16 @@ struct ps_pos {
 /* ---- ConvertTo-Json -Compress ---- */
 void	ps_json_str(struct buf *, const char *, size_t);
 void	ps_json_int(struct buf *, long long);
-void	ps_json_value(struct buf *, struct json_object *, int);
 void	ps_tostring(struct buf *, struct json_object *);
 
 /* ---- error records ---- */
 void	ps_err_init(struct ps_err *);
 void	ps_err_done(struct ps_err *);
-void	ps_err_set(struct ps_err *, const char *, const char *, const char *,
-	    const char *, ...) __attribute__((__format__(__printf__, 5, 6)));
-void	ps_err_take(struct ps_err *, const char *, const char *, const char *,
-	    struct buf *);
+void	ps_err_set(struct ps_err *, const char *, const char *,
+	    const char *, const char *, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+void	ps_err_take(struct ps_err *, const char *, const char *,
+	    const char *, struct buf *);
 void	ps_json_error(struct buf *, const struct ps_err *);
 void	ps_err_view(struct buf *, const struct ps_err *, const char *,
 	    const char *, const struct ps_pos *);

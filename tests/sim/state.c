@@ -24,7 +24,15 @@
 #include "tests/sim/buf.h"
 #include "tests/sim/ps.h"
 
+/* A VM without an Id of its own, while Ids are derived. */
+struct state_key {
+	uint64_t	 hash;		/* of the name */
+	size_t		 index;		/* in vms */
+	struct state_str name;
+};
+
 #define STATE_MAXFILE	(256u << 20)
+#define STATE_MAXTIME	1000000000000000LL	/* s, 3e7 years */
 #define GIB		(1024LL * 1024 * 1024)
 #define MIB		(1024LL * 1024)
 
@@ -68,20 +76,23 @@ static uint64_t		 mix(uint64_t);
 static double		 u01(uint64_t);
 static uint64_t		 seed_of(const char *);
 static struct json_object *field(struct json_object *, const char *);
-static int		 jint(struct json_object *, const char *, long long *);
+static int		 jint(struct json_object *, const char *,
+			    long long *);
 static int		 jstr(struct json_object *, const char *,
 			    struct state_str *);
 static int		 jscalar(struct json_object *, const char *,
 			    struct state_str *);
 static void		 str_set(struct state_str *, const char *);
 static void		 derive_id(const char *, size_t, unsigned, char *);
+static int		 key_cmp(const void *, const void *);
+static long long	 clamp(long long);
 static int		 index_vms(struct state *, struct ps_err *);
 static long long	 base_uptime(struct json_object *, uint64_t);
 static long long	 live_cpu(uint64_t, long long, long long, time_t);
 static long long	 live_demand(uint64_t, long long, time_t);
 static void		 pin_uptimes(struct state *);
-static void		 file_err(struct ps_err *, const char *, const char *,
-			    const char *, const char *);
+static void		 file_err(struct ps_err *, const char *,
+			    const char *, const char *, const char *);
 
 /* splitmix64: the simulator's figures are functions of (VM, time). */
 static uint64_t
@@ -97,6 +108,17 @@ static double
 u01(uint64_t x)
 {
 	return (double)(mix(x) >> 11) / 9007199254740992.0;
+}
+
+/* Keeps times and uptimes where sums of them cannot overflow. */
+static long long
+clamp(long long v)
+{
+	if (v > STATE_MAXTIME)
+		return STATE_MAXTIME;
+	if (v < -STATE_MAXTIME)
+		return -STATE_MAXTIME;
+	return v;
 }
 
 static uint64_t
@@ -285,13 +307,14 @@ state_load(struct state *st, const char *path, struct ps_err *err)
 		buf_add(&text, chunk, (size_t)n);
 	}
 	tok = json_tokener_new_ex(64);
-	root = json_tokener_parse_ex(tok, buf_str(&text), (int)text.len);
-	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success) {
+	root = json_tokener_parse_ex(tok, buf_str(&text), (int)text.len + 1);
+	if (root == NULL ||
+	    json_tokener_get_error(tok) != json_tokener_success) {
 		file_err(err, "ReadError", path, "not JSON",
 		    json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto out;
 	}
-	for (i = tok->char_offset; i < text.len; i++)
+	for (i = (size_t)tok->char_offset; i < text.len; i++)
 		if (strchr(" \t\r\n", text.p[i]) == NULL) {
 			file_err(err, "ReadError", path,
 			    "text after the JSON document", NULL);
@@ -318,22 +341,34 @@ out:
 	return rc;
 }
 
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct state_key	*x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 /* Checks the shape of host and vms and gives every VM its Id: the file's
  * (any GUID form, shown lower case), else one derived from the name and
- * how many VMs before it bear that name, so that it never changes. */
+ * how many VMs before it bear that name, so that it never changes. The
+ * VMs are sorted by name hash to count those quickly. */
 static int
 index_vms(struct state *st, struct ps_err *err)
 {
-	struct json_object	*vm, *other;
-	struct state_str	 name, oname;
-	size_t			 i, j;
+	struct json_object	*vm;
+	struct state_key	*keys;
+	struct state_str	 id;
+	size_t			 i, j, n;
 	unsigned		 k;
 
 	st->host = field(st->root, "host");
 	if (st->host != NULL && !json_object_is_type(st->host,
 	    json_type_object)) {
-		file_err(err, "ReadError", st->path, "\"host\" is not an object",
-		    NULL);
+		file_err(err, "ReadError", st->path,
+		    "\"host\" is not an object", NULL);
 		return -1;
 	}
 	st->vms = field(st->root, "vms");
@@ -346,32 +381,37 @@ index_vms(struct state *st, struct ps_err *err)
 	}
 	st->nvms = st->vms != NULL ? json_object_array_length(st->vms) : 0;
 	st->ids = xmalloc((st->nvms + 1) * sizeof *st->ids);
-	for (i = 0; i < st->nvms; i++) {
+	keys = xmalloc((st->nvms + 1) * sizeof *keys);
+	for (i = 0, n = 0; i < st->nvms; i++) {
 		vm = json_object_array_get_idx(st->vms, i);
 		if (!json_object_is_type(vm, json_type_object)) {
 			ps_err_set(err, "ReadError", "StateFile,hvsim",
 			    st->path, "hvsim: state file '%s': vms[%zu] is "
 			    "not an object", st->path, i);
+			free(keys);
 			return -1;
 		}
-		if (jstr(vm, "Id", &name) &&
-		    state_guid(name.s, name.len, st->ids[i]) == 0)
+		if (jstr(vm, "Id", &id) &&
+		    state_guid(id.s, id.len, st->ids[i]) == 0)
 			continue;
-		if (!jscalar(vm, "Name", &name))
-			str_set(&name, "New Virtual Machine");
-		for (j = 0, k = 0; j < i; j++) {
-			other = json_object_array_get_idx(st->vms, j);
-			if (jstr(other, "Id", &oname) &&
-			    state_guid(oname.s, oname.len, NULL) == 0)
-				continue;
-			if (!jscalar(other, "Name", &oname))
-				str_set(&oname, "New Virtual Machine");
-			if (oname.len == name.len &&
-			    memcmp(oname.s, name.s, name.len) == 0)
-				k++;
-		}
-		derive_id(name.s, name.len, k, st->ids[i]);
+		if (!jscalar(vm, "Name", &keys[n].name))
+			str_set(&keys[n].name, "New Virtual Machine");
+		keys[n].hash = hv_script_hash(keys[n].name.s, keys[n].name.len);
+		keys[n].index = i;
+		n++;
 	}
+	qsort(keys, n, sizeof *keys, key_cmp);
+	for (i = 0; i < n; i++) {
+		for (j = i, k = 0; j > 0 && keys[j - 1].hash == keys[i].hash;
+		    j--)
+			if (keys[j - 1].name.len == keys[i].name.len &&
+			    memcmp(keys[j - 1].name.s, keys[i].name.s,
+			    keys[i].name.len) == 0)
+				k++;
+		derive_id(keys[i].name.s, keys[i].name.len, k,
+		    st->ids[keys[i].index]);
+	}
+	free(keys);
 	return 0;
 }
 
@@ -410,7 +450,8 @@ pin_uptimes(struct state *st)
 	for (i = 0; i < st->nvms; i++) {
 		vm = json_object_array_get_idx(st->vms, i);
 		if (!jstr(vm, "State", &s) ||
-		    state_power_of(s.s) == STATE_OFF || jint(vm, "BootTime", &bt))
+		    state_power_of(s.s) == STATE_OFF ||
+		    jint(vm, "BootTime", &bt))
 			continue;
 		bt = (long long)st->anchor - base_uptime(vm,
 		    seed_of(st->ids[i]));
@@ -452,8 +493,9 @@ state_save(struct state *st, struct ps_err *err)
 	}
 	if (stat(real, &sb) == 0)
 		(void)fchmod(fd, sb.st_mode & 07777);
-	text = json_object_to_json_string_ext(st->root, JSON_C_TO_STRING_PRETTY |
-	    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	text = json_object_to_json_string_ext(st->root,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(text);
 	for (off = 0; off < len; off += (size_t)n) {
 		n = write(fd, text + off, len - off);
@@ -556,8 +598,10 @@ state_guid(const char *s, size_t len, char *out)
 	size_t	i, n;
 	int	dashes;
 
-	while (len > 0 && strchr(" \t\r\n", s[0]) != NULL)
-		s++, len--;
+	while (len > 0 && strchr(" \t\r\n", s[0]) != NULL) {
+		s++;
+		len--;
+	}
 	while (len > 0 && strchr(" \t\r\n", s[len - 1]) != NULL)
 		len--;
 	if (len == 38 && ((s[0] == '{' && s[37] == '}') ||
@@ -629,7 +673,8 @@ state_get_host(const struct state *st, struct state_host *h)
 		str_set(&h->name, i == 0 ? "HV-SIM" : h->name_buf);
 	}
 	if (!jstr(o, "Caption", &h->caption))
-		str_set(&h->caption, "Microsoft Windows Server 2022 Datacenter");
+		str_set(&h->caption,
+		    "Microsoft Windows Server 2022 Datacenter");
 	if (!jscalar(o, "BuildNumber", &h->build)) {
 		if (jscalar(o, "Version", &h->version) &&
 		    (dot = memchr(h->version.s, '.', h->version.len)) != NULL &&
@@ -677,7 +722,7 @@ base_uptime(struct json_object *vm, uint64_t seed)
 	long long	v;
 
 	if (jint(vm, "UptimeSeconds", &v) && v >= 0)
-		return v;
+		return clamp(v);
 	return 600 + (long long)(u01(seed + 6) * 45 * 86400);
 }
 
@@ -783,9 +828,10 @@ state_get_vm(const struct state *st, const struct state_host *h, size_t i,
 	vm->mem_assigned = jint(o, "MemoryAssigned", &n) && n >= 0 ? n :
 	    vm->mem_startup;
 	if (jint(o, "BootTime", &bt))
-		vm->uptime = (long long)now - bt;
+		vm->uptime = (long long)now - clamp(bt);
 	else
-		vm->uptime = vm->frozen + ((long long)now - (long long)st->anchor);
+		vm->uptime = vm->frozen + ((long long)now -
+		    (long long)st->anchor);
 	if (vm->uptime < 0)
 		vm->uptime = 0;
 	if (!jstr(o, "IntegrationServicesState", &vm->is_state))

@@ -20,13 +20,13 @@ enum state_power {
 };
 
 struct state {
-	char			*path;		/* (owned) NULL: no file */
+	char			*path;		/* (owned) or NULL */
 	struct json_object	*root;		/* (owned) */
-	struct json_object	*host;		/* (borrowed) object or NULL */
-	struct json_object	*vms;		/* (borrowed) array or NULL */
+	struct json_object	*host;		/* (borrowed) or NULL */
+	struct json_object	*vms;		/* (borrowed) or NULL */
 	size_t			 nvms;
-	char			(*ids)[37];	/* (owned) Id of each VM */
-	time_t			 anchor;	/* relative uptimes count from */
+	char			(*ids)[37];	/* (owned) of each VM */
+	time_t			 anchor;	/* uptimes are at */
 };
 
 /* A string held elsewhere (state file, literal). */
@@ -45,16 +45,16 @@ struct state_host {
 	char			 build_buf[24];
 	long long		 product_type;
 	long long		 lps;
-	long long		 memory;	/* TotalVisibleMemorySize KiB * 1024 */
+	long long		 memory;	/* bytes, whole KiB */
 	int			 restart_has_type;
-	const char		*vm_version;	/* default configuration version */
+	const char		*vm_version;	/* default VM Version */
 };
 
 struct state_vm {
-	struct json_object	*obj;		/* (borrowed) the VM in the file */
-	const char		*id;		/* (borrowed) lower case */
+	struct json_object	*obj;		/* (borrowed) */
+	const char		*id;		/* (borrowed) */
 	struct state_str	 name;
-	char			 state[24];	/* [string]$vm.State */
+	char			 state[32];	/* [string]$vm.State */
 	enum state_power	 power;
 	struct state_str	 status;
 	long long		 cpu;
@@ -68,8 +68,8 @@ struct state_vm {
 	struct state_str	 version;
 	struct state_str	 heartbeat;	/* "" for $null */
 	struct state_str	 is_state;	/* IntegrationServicesState */
-	struct json_object	*kvp;		/* (borrowed) NULL: $null */
-	int			 shutdown_ok;	/* Shutdown IC enabled and OK */
+	struct json_object	*kvp;		/* (borrowed) or NULL */
+	int			 shutdown_ok;	/* Shutdown IC is OK */
 };
 
 /* ---- clock ---- */
@@ -86,8 +86,8 @@ void	state_done(struct state *);
 /* ---- views ---- */
 int	state_guid(const char *, size_t, char *);
 void	state_get_host(const struct state *, struct state_host *);
-void	state_get_vm(const struct state *, const struct state_host *, size_t,
-	    time_t, struct state_vm *);
+void	state_get_vm(const struct state *, const struct state_host *,
+	    size_t, time_t, struct state_vm *);
 int	state_find_vm(const struct state *, const char *);
 int	state_power_of(const char *);
 

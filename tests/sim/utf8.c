@@ -171,7 +171,7 @@ utf8_from_utf16le(struct buf *b, const unsigned char *s, size_t len)
 				continue;
 			}
 		}
-		utf8_put(b, c);		/* a lone surrogate gives U+FFFD */
+		utf8_put(b, c);		/* a lone surrogate: U+FFFD */
 	}
 	if (len % 2 != 0)
 		utf8_put(b, UTF8_REPLACEMENT);

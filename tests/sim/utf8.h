@@ -10,7 +10,7 @@
 struct buf;
 
 #define UTF8_REPLACEMENT	0xfffdu
-#define UTF8_BAD		0x110000u	/* utf8_next: not a code point */
+#define UTF8_BAD		0x110000u	/* utf8_next: invalid */
 
 size_t	utf8_next(const char *, size_t, uint32_t *);
 int	utf8_valid(const char *, size_t);
