@@ -426,12 +426,14 @@ cmd_batch(int argc, char **argv, struct cfg *c)
 
 /* ---- act ---- */
 
+/* Names are compared whole, however long: a guest is never mistaken for
+ * another that shares its first bytes. */
 struct target {
-	const char	*arg;
+	const char	*arg;		/* (borrowed) argv */
 	size_t		 host;		/* in the sub-config */
-	char		 guest[128];	/* name or UUID as given */
+	const char	*guest;		/* (borrowed) name or UUID as given */
 	char		 id[40];	/* resolved */
-	char		 name[128];
+	char		*name;		/* (owned) resolved */
 	uint64_t	 action_id;
 };
 
@@ -481,7 +483,7 @@ resolve_guest(const struct host_snap *h, struct target *t)
 		if (strcmp(h->guests[i].name, t->guest) == 0)
 			match = &h->guests[i];
 	strlcpy_cv(t->id, match->id, sizeof t->id);
-	strlcpy_cv(t->name, match->name, sizeof t->name);
+	t->name = xstrdup(match->name);
 }
 
 /* Waits for a first answer from every host of the sub-config; exits 2 when
@@ -555,15 +557,14 @@ cmd_act(int argc, char **argv, struct cfg *c)
 	ntargets = (size_t)argc - 2;
 	t = xcalloc(ntargets, sizeof *t);
 	for (i = 0; i < ntargets; i++) {
-		char hostname[128];
+		char *hostname;
 
 		t[i].arg = argv[i + 2];
 		if ((slash = strchr(t[i].arg, '/')) == NULL ||
 		    slash == t[i].arg || slash[1] == '\0')
 			die_usage("act: '%s' is not HOST/GUEST", t[i].arg);
-		snprintf(hostname, sizeof hostname, "%.*s",
-		    (int)(slash - t[i].arg), t[i].arg);
-		strlcpy_cv(t[i].guest, slash + 1, sizeof t[i].guest);
+		hostname = xstrndup(t[i].arg, (size_t)(slash - t[i].arg));
+		t[i].guest = slash + 1;
 		if ((hi = host_index(c, hostname)) == (size_t)-1) {
 			fprintf(stderr, "crossvisor: %s: no host '%s' in %s\n",
 			    t[i].arg, hostname, c->path ? c->path : "the demo");
@@ -573,6 +574,7 @@ cmd_act(int argc, char **argv, struct cfg *c)
 			sub.hosts[sub.nhosts] = c->hosts[hi];
 			t[i].host = sub.nhosts++;
 		}
+		free(hostname);
 	}
 
 	e = engine_create(&sub, backend_find);
@@ -610,6 +612,8 @@ cmd_act(int argc, char **argv, struct cfg *c)
 	}
 	engine_free(e);
 	free(sub.hosts);
+	for (i = 0; i < ntargets; i++)
+		free(t[i].name);
 	free(t);
 	return status;
 }

@@ -162,12 +162,17 @@ is_control(uint32_t c)
 
 /* Copies len bytes of text into dst (size dstsize > 0) as valid UTF-8:
  * invalid sequences become U+FFFD, NUL is dropped, other control
- * characters become spaces. With fold, runs of white space become one
- * space and both ends are trimmed. Cuts at a character boundary. Returns
+ * characters become spaces unless keep says KEEP_CONTROLS (names are data
+ * and stay exact; consumers make them safe to show). With KEEP_FOLD, runs
+ * of white space become one space and both ends are trimmed. Cuts at a character boundary. Returns
  * 1 when the text did not fit, else 0. */
+#define KEEP_FOLD	1
+#define KEEP_CONTROLS	2
+
 static int
-copy_text(char *dst, size_t dstsize, const char *src, size_t len, int fold)
+copy_text(char *dst, size_t dstsize, const char *src, size_t len, int how)
 {
+	int			 fold = how & KEEP_FOLD;
 	const unsigned char	*s = (const unsigned char *)src;
 	size_t			 i = 0, o = 0, n;
 	uint32_t		 c;
@@ -181,7 +186,7 @@ copy_text(char *dst, size_t dstsize, const char *src, size_t len, int fold)
 		i += utf8_next(s + i, len - i, &c);
 		if (c == 0)
 			continue;
-		if (is_control(c))
+		if (is_control(c) && !(how & KEEP_CONTROLS))
 			c = ' ';
 		if (fold && is_space(c)) {
 			space = o > 0;
@@ -236,12 +241,13 @@ fnv1a32(const char *s, size_t len)
 
 /* ---- the byte stream ---- */
 
-/* Appends one decoded character: NUL dropped, CR and CRLF become LF. */
+/* Appends one decoded character: CR and CRLF become LF, and NUL becomes
+ * U+FFFD, so that a line torn by a NUL never reads as a marker. */
 static void
 put_char(struct obuf *b, uint32_t c, int *cr)
 {
 	if (c == 0)
-		return;
+		c = 0xfffd;
 	if (c == '\n' && *cr) {
 		*cr = 0;
 		return;
@@ -1478,8 +1484,8 @@ name_of(struct json_object *v)
 	if (json_object_is_type(v, json_type_string)) {
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
-		if (copy_text(buf, sizeof buf, s, n, 0)) {
-			copy_text(buf, MAX_NAME - 9, s, n, 0);
+		if (copy_text(buf, sizeof buf, s, n, KEEP_CONTROLS)) {
+			copy_text(buf, MAX_NAME - 9, s, n, KEEP_CONTROLS);
 			snprintf(buf + strlen(buf), 10, "~%08x",
 			    (unsigned)fnv1a32(s, n));
 		}

@@ -36,9 +36,11 @@ server_fingerprint(ssh_session s)
 	return fp;
 }
 
-/* The name known_hosts files use: host, or [host]:port off port 22. */
+/* The name known_hosts files use (host, or [host]:port off port 22), and
+ * the ssh-keyscan arguments that fetch its key. */
 static void
-known_name(const struct sshx_target *t, ssh_session s, char *buf, size_t len)
+known_name(const struct sshx_target *t, ssh_session s, char *buf, size_t len,
+    char *scan, size_t scanlen)
 {
 	unsigned int	port = 22;
 	char		*host = NULL;
@@ -46,10 +48,14 @@ known_name(const struct sshx_target *t, ssh_session s, char *buf, size_t len)
 	ssh_options_get_port(s, &port);
 	if (ssh_options_get(s, SSH_OPTIONS_HOST, &host) != SSH_OK)
 		host = NULL;
-	if (port == 22)
+	if (port == 22) {
 		snprintf(buf, len, "%s", host ? host : t->host);
-	else
+		snprintf(scan, scanlen, "%s", host ? host : t->host);
+	} else {
 		snprintf(buf, len, "[%s]:%u", host ? host : t->host, port);
+		snprintf(scan, scanlen, "-p %u %s", port,
+		    host ? host : t->host);
+	}
 	ssh_string_free_char(host);
 }
 
@@ -60,7 +66,7 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 {
 	enum ssh_known_hosts_e	 st = ssh_session_is_known_server(s);
 	char			*fp;
-	char			 name[300];
+	char			 name[300], keyscan[320];
 	const char		*kh = t->known_hosts ? t->known_hosts :
 				    "~/.ssh/known_hosts";
 	int			 rc = -1;
@@ -68,7 +74,7 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	if (st == SSH_KNOWN_HOSTS_OK)
 		return 0;
 	fp = server_fingerprint(s);
-	known_name(t, s, name, sizeof name);
+	known_name(t, s, name, sizeof name, keyscan, sizeof keyscan);
 	switch (st) {
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
@@ -81,7 +87,7 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 		cv_err_set(err, CV_E_HOSTKEY, "unknown host key of %s (%s); "
 		    "refused. To trust it, check the fingerprint, then: "
-		    "ssh-keyscan %s >> %s", name, fp ? fp : "?", name, kh);
+		    "ssh-keyscan %s >> %s", name, fp ? fp : "?", keyscan, kh);
 		break;
 	default:
 		cv_err_set(err, CV_E_HOSTKEY, "cannot check the host key of "

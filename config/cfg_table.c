@@ -31,7 +31,7 @@ static const struct cfg_key cfg_table[] = {
 	{ .name = "connect_timeout", .scope = CFG_SCOPE_TOP,
 	  SECONDS(connect_timeout),
 	  .def = "15.0", .example = "5",
-	  .help = "seconds allowed to connect to a host and log in" },
+	  .help = "seconds allowed to connect, log in and read a host's identity" },
 	{ .name = "poll_timeout", .scope = CFG_SCOPE_TOP, SECONDS(poll_timeout),
 	  .def = "10.0", .example = "20.0",
 	  .help = "seconds allowed for one poll or one action" },

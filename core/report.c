@@ -338,16 +338,31 @@ fmt_up(char *buf, size_t len, double v)
 	return fmt_duration(buf, len, (int64_t)v);
 }
 
+/* A name as text output shows it: control characters, which a guest name
+ * may hold, become '?' so they cannot move the terminal's cursor. */
+static const char *
+text_safe(const char *s, char *buf, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static void
 text_guest(FILE *f, const struct host_snap *h, const struct guest_snap *g)
 {
-	char		b[8][32];
+	char		b[8][32], name[64], os[128];
 	unsigned	have = g->have;
 
 	if (have & GS_VCPUS)
 		snprintf(b[7], sizeof b[7], "%d", g->vcpus);
 	fprintf(f, "%-12.12s %-20.20s %-8.8s %4s %5s %6s %6s %6s %6s %6s %7s "
-	    "%-5s %s\n", h->name, g->name, guest_state_name(g->state),
+	    "%-5s %s\n", h->name, text_safe(g->name, name, sizeof name),
+	    guest_state_name(g->state),
 	    (have & GS_VCPUS) ? b[7] : "-",
 	    text_fig(b[0], 32, have & GS_CPU, fmt_pct, g->cpu_pct),
 	    text_fig(b[1], 32, have & GS_MEM, fmt_mem, (double)g->mem_bytes),
@@ -356,7 +371,8 @@ text_guest(FILE *f, const struct host_snap *h, const struct guest_snap *g)
 	    text_fig(b[4], 32, have & GS_NET, fmt_rate, g->net_rx_bps),
 	    text_fig(b[5], 32, have & GS_NET, fmt_rate, g->net_tx_bps),
 	    text_fig(b[6], 32, have & GS_UPTIME, fmt_up, (double)g->uptime_s),
-	    cert_status_badge(g->cert.status), g->os ? g->os : "-");
+	    cert_status_badge(g->cert.status),
+	    g->os ? text_safe(g->os, os, sizeof os) : "-");
 }
 
 static void

@@ -161,8 +161,9 @@ for action in reboot reset; do
     set_boot_time "$LIFE" 86400
     batch_once
     up=$(guest_field "$LIFE" uptime_s)
-    [ "$up" != null ] && [ "$up" -ge 86400 ] 2>/dev/null ||
+    if [ "$up" = null ] || ! [ "$up" -ge 86400 ] 2>/dev/null; then
         e2e_fail "before $action: expected an uptime of a day, saw $up"
+    fi
     act "$LIFE" "$action"
     expect "$LIFE" Running running
     up=$(guest_field "$LIFE" uptime_s)

@@ -6,7 +6,8 @@
 #               first use."): not an error, host up with its guests;
 #   outprelude  a banner and a WARNING line on stdout before the answers: up;
 #   utf16       stdout in UTF-16LE with a BOM: up;
-#   delay       2 s of start-up cost, under the 3 s timeouts: up;
+#   delay       2 s of start-up cost, inside the 6 s connect timeout
+#               (which covers PowerShell's start and first answer): up;
 #   hang        reads the request and never answers: down, "no answer"/timeout;
 #   garbage     answers with noise and no @@CV@@ line: down, quoting what came;
 #   exit        a CLIXML error and exit 1 before answering: down with that error;
@@ -16,13 +17,13 @@
 #               fingerprint; no login;
 #   changedkey  its known_hosts pins another key: refused with the new
 #               fingerprint and the ssh-keygen -R advice; no login.
-# All in one `batch` run, with poll_timeout = connect_timeout = 3 s: the good
+# All in one `batch` run, with poll_timeout 3 s, connect_timeout 6 s: the good
 # host must be up with its guests in the same output as the faulty ones.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 T0=$(e2e_now_ms)
-BOUND_S=15     # two refreshes plus the 3 s connect timeout, with a margin
+BOUND_S=18     # two refreshes plus the 6 s connect timeout, with a margin
 
 e2e_require_crossvisor
 e2e_require_hvsim
@@ -62,11 +63,12 @@ FAILMSG="Failed to turn off the virtual machine: injected by the e2e test (0x800
 printf '{"poweroff":{"message":"%s","category":"PermissionDenied","fqid":"OperationFailed,Microsoft.HyperV.PowerShell.Commands.StopVM"}}\n' \
     "$FAILMSG" >"$E2E_DIR/fail-action.json"
 
-# One sshd per host; $PORT_<name> holds its port.
+# One sshd per host; ${PORT[name]} holds its port.
+declare -A PORT
 start() {
     local h=$1
     shift
-    eval "PORT_$h=\$(e2e_hv_sshd hv-$h --state '$E2E_DIR/hv-$h.json' --log '$E2E_DIR/hv-$h.log' \"\$@\")"
+    PORT[$h]=$(e2e_hv_sshd "hv-$h" --state "$E2E_DIR/hv-$h.json" --log "$E2E_DIR/hv-$h.log" "$@")
 }
 start good
 start errprelude --stderr-prelude "$PROGRESS"
@@ -84,26 +86,25 @@ start changedkey
 # pins the good host's key for changedkey's address.
 KEY_OF() { cut -d' ' -f1,2 "$E2E_DIR/ssh_host_hv-$1_key.pub"; }
 FP_OF() { ssh-keygen -l -E sha256 -f "$E2E_DIR/ssh_host_hv-$1_key.pub" | cut -d' ' -f2; }
-printf '[127.0.0.1]:%s %s\n' "$PORT_good" "$(KEY_OF good)" >"$E2E_DIR/known_hosts.unknownkey"
-printf '[127.0.0.1]:%s %s\n' "$PORT_changedkey" "$(KEY_OF good)" >"$E2E_DIR/known_hosts.changedkey"
+printf '[127.0.0.1]:%s %s\n' "${PORT[good]}" "$(KEY_OF good)" >"$E2E_DIR/known_hosts.unknownkey"
+printf '[127.0.0.1]:%s %s\n' "${PORT[changedkey]}" "$(KEY_OF good)" >"$E2E_DIR/known_hosts.changedkey"
 
 entries=()
 for h in $HOSTS; do
-    port=PORT_$h
     case $h in
-        unknownkey|changedkey) entries+=("$(e2e_hv_host "hv-$h" "${!port}" "$E2E_DIR/known_hosts.$h")") ;;
-        *) entries+=("$(e2e_hv_host "hv-$h" "${!port}")") ;;
+        unknownkey|changedkey) entries+=("$(e2e_hv_host "hv-$h" "${PORT[$h]}" "$E2E_DIR/known_hosts.$h")") ;;
+        *) entries+=("$(e2e_hv_host "hv-$h" "${PORT[$h]}")") ;;
     esac
 done
 e2e_conf "$CONF" 1 "${entries[@]}"
 # Fast fault detection (crossvisor.conf(5): GLOBAL SETTINGS).
-printf 'connect_timeout = 3;\npoll_timeout = 3;\n' >>"$CONF"
+printf 'connect_timeout = 6;\npoll_timeout = 3;\n' >>"$CONF"
 
 # --- one batch over the whole fleet -------------------------------------------
 CV_TIMEOUT=$((BOUND_S + 30)) cv_run batch -c "$CONF" batch -n 1 --format json
 BATCH_MS=$CV_MS
 if cv_ended && [ "$CV_RC" -eq 0 ] && [ "$CV_MS" -le $((BOUND_S * 1000)) ]; then
-    e2e_pass "batch -n 1 over $(echo $HOSTS | wc -w) Hyper-V hosts finished in $CV_MS ms, exit status 0"
+    e2e_pass "batch -n 1 over ${#PORT[@]} Hyper-V hosts finished in $CV_MS ms, exit status 0"
 else
     e2e_fail "batch -n 1: expected exit 0 within ${BOUND_S} s, took $CV_MS ms, exit status $CV_RC (stderr: $(cv_err1))"
 fi
@@ -169,12 +170,12 @@ case $ERR_UNKNOWN in
     *"ssh-keyscan "*" >> "*)
         advice=${ERR_UNKNOWN##*ssh-keyscan }
         args=${advice%% >> *}
-        # shellcheck disable=SC2086
-        scanned=$(timeout 10 ssh-keyscan $args 2>/dev/null | grep -F "$(KEY_OF unknownkey)" || true)
-        case $scanned in
-            "[127.0.0.1]:$PORT_unknownkey "*)
+        read -r -a argv <<<"$args"     # words, no globbing of [host]:port
+        scanned=$(timeout 10 ssh-keyscan "${argv[@]}" 2>&1 || true)
+        case $(printf '%s\n' "$scanned" | grep -F "$(KEY_OF unknownkey)") in
+            "[127.0.0.1]:${PORT[unknownkey]} "*)
                 e2e_pass "the advised 'ssh-keyscan $args' prints the line known_hosts needs" ;;
-            *)  e2e_fail "hv-unknownkey: the advised 'ssh-keyscan $args' does not print '[127.0.0.1]:$PORT_unknownkey <key>' (ssh-keyscan takes -p PORT HOST; it printed '$(timeout 10 ssh-keyscan $args 2>&1 | head -n1)')" ;;
+            *)  e2e_fail "hv-unknownkey: the advised 'ssh-keyscan $args' does not print '[127.0.0.1]:${PORT[unknownkey]} <key>' (ssh-keyscan takes -p PORT HOST; it printed '$(printf '%s\n' "$scanned" | head -n1)')" ;;
         esac ;;
     *) e2e_log "hv-unknownkey reason gives no ssh-keyscan advice to try" ;;
 esac
