@@ -359,6 +359,9 @@ rows_cell(const struct row *row, enum rows_col col, char *buf, size_t len)
 		else
 			snprintf(buf, len, "-");
 		break;
+	case ROWS_COL_CERT:
+		snprintf(buf, len, "[%s]", cert_status_badge(g->cert.status));
+		break;
 	case ROWS_COL_OS:
 		snprintf(buf, len, "%s", g->os != NULL ? g->os :
 		    g->os_id != NULL ? g->os_id : "-");

@@ -78,6 +78,7 @@ bool	rows_is_stale(const struct row *, uint64_t now_ms, double refresh_s);
 	_(DISK,		"DISK R/W",	9,  11, 11, true,  2)	\
 	_(NET,		"NET RX/TX",	9,  11, 11, true,  1)	\
 	_(UPTIME,	"UPTIME",	7,   7,  7, true,  4)	\
+	_(CERT,		"CERT",		7,   7,  7, false, 0)	\
 	_(OS,		"OS",		12, 28, 48, false, 5)
 
 #define ROWS_COL_ENUM(id, t, mn, w, mx, r, d) ROWS_COL_##id,

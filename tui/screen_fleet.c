@@ -213,6 +213,10 @@ screen_fleet_guest_row(const struct screen_fleet_ctx *c, int y,
 		color = base;
 		if (i == ROWS_COL_STATE && !sel && !stale)
 			color = screen_fleet_state_color(r->gs);
+		/* The cert colours follow enum cert_status order. */
+		if (i == ROWS_COL_CERT && !sel && !stale)
+			color = (enum ui_color)(UI_COLOR_CERT_UNSUPPORTED +
+			    (int)r->gs->cert.status);
 		screen_fleet_put(y, l->x[i], l->width[i], rows_col_right(i),
 		    color, rows_cell(r, i, cell, sizeof cell));
 	}

@@ -51,6 +51,11 @@ static const struct term_style term_style_default[UI_COLOR__COUNT] = {
 	[UI_COLOR_HINT_LABEL] =		{ COLOR_BLACK, COLOR_CYAN, A_NORMAL },
 	[UI_COLOR_PROMPT] =		{ COLOR_YELLOW, -1, A_BOLD },
 	[UI_COLOR_TEXT_BOLD] =		{ -1, -1, A_BOLD },
+	[UI_COLOR_CERT_UNSUPPORTED] =	{ COLOR_RED, -1, A_BOLD },
+	[UI_COLOR_CERT_UNKNOWN] =	{ -1, -1, A_DIM },
+	[UI_COLOR_CERT_COMMUNITY] =	{ COLOR_BLUE, -1, A_BOLD },
+	[UI_COLOR_CERT_CONDITIONAL] =	{ COLOR_YELLOW, -1, A_NORMAL },
+	[UI_COLOR_CERT_CERTIFIED] =	{ COLOR_GREEN, -1, A_NORMAL },
 };
 
 static const struct term_style term_style_mono[UI_COLOR__COUNT] = {
@@ -75,6 +80,11 @@ static const struct term_style term_style_mono[UI_COLOR__COUNT] = {
 	[UI_COLOR_HINT_LABEL] =		{ -1, -1, A_REVERSE },
 	[UI_COLOR_PROMPT] =		{ -1, -1, A_BOLD },
 	[UI_COLOR_TEXT_BOLD] =		{ -1, -1, A_BOLD },
+	[UI_COLOR_CERT_UNSUPPORTED] =	{ -1, -1, A_BOLD },
+	[UI_COLOR_CERT_UNKNOWN] =	{ -1, -1, A_NORMAL },
+	[UI_COLOR_CERT_COMMUNITY] =	{ -1, -1, A_NORMAL },
+	[UI_COLOR_CERT_CONDITIONAL] =	{ -1, -1, A_NORMAL },
+	[UI_COLOR_CERT_CERTIFIED] =	{ -1, -1, A_NORMAL },
 };
 
 static const struct term_theme term_themes[] = {

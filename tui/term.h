@@ -33,7 +33,12 @@ struct cv_err;
 	_(HINT_KEY,		"hint-key")			\
 	_(HINT_LABEL,		"hint-label")			\
 	_(PROMPT,		"prompt")			\
-	_(TEXT_BOLD,		"text-bold")
+	_(TEXT_BOLD,		"text-bold")			\
+	_(CERT_UNSUPPORTED,	"cert-unsupported")		\
+	_(CERT_UNKNOWN,		"cert-unknown")			\
+	_(CERT_COMMUNITY,	"cert-community")		\
+	_(CERT_CONDITIONAL,	"cert-conditional")		\
+	_(CERT_CERTIFIED,	"cert-certified")
 
 #define UI_COLOR_ENUM(id, name) UI_COLOR_##id,
 enum ui_color {

@@ -42,7 +42,7 @@ tui_keys S
 tui_wait "^Shut down $g2 on "
 tui_keys n
 tmux -L "$TUI_SOCK" resize-window -t 0 -x 80 -y 24
-tui_wait '^HOST +HV +NAME .*UPTIME *$'
+tui_wait '^HOST +HV +NAME .*CERT *$'
 
 # Ctrl-Z gives the shell back; fg brings the console back whole.
 tui_keys C-z

@@ -448,11 +448,15 @@ test_layout(void **state)
 	int			i;
 
 	(void)state;
-	/* 80 columns: everything but OS, filling the line exactly. */
-	assert_int_equal(layout_check(80, &l), ROWS_COL__COUNT - 1);
+	/* 80 columns: everything but OS and UPTIME; the badge stays. */
+	assert_int_equal(layout_check(80, &l), ROWS_COL__COUNT - 2);
 	assert_int_equal(l.width[ROWS_COL_OS], 0);
+	assert_int_equal(l.width[ROWS_COL_UPTIME], 0);
+	assert_int_equal(l.width[ROWS_COL_CERT], 7);
 	assert_true(l.used <= 80);
 	assert_int_equal(l.x[ROWS_COL_HOST], 0);
+	/* A little wider and UPTIME is back. */
+	layout_check(90, &l);
 	assert_int_equal(l.width[ROWS_COL_UPTIME], 7);
 
 	/* Wider: OS comes back and the names widen. */
