@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/evlog.h"
 #include "core/fleet.h"
+#include "core/model.h"
 #include "core/report.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
@@ -305,10 +306,10 @@ need_hosts(const struct cfg *c)
 
 /* ---- batch ---- */
 
-/* Ready when every host has been polled twice (so rates exist) or has
- * failed. */
+/* Ready when every host has been polled polls times (twice for batch, so
+ * rates exist) or has failed. */
 static bool
-fleet_ready(struct fleet *f)
+fleet_ready(struct fleet *f, unsigned polls)
 {
 	struct fleet_view	v;
 	bool			ready = true;
@@ -317,7 +318,7 @@ fleet_ready(struct fleet *f)
 	fleet_acquire(f, &v);
 	for (i = 0; i < v.n && ready; i++)
 		ready = v.hosts[i] != NULL && (v.hosts[i]->state == HOST_DOWN ||
-		    v.hosts[i]->polls >= 2);
+		    v.hosts[i]->polls >= polls);
 	fleet_view_release(&v);
 	return ready;
 }
@@ -333,11 +334,12 @@ sleep_ms(uint64_t ms)
 }
 
 static void
-wait_ready(struct fleet *f, uint64_t bound_ms)
+wait_ready(struct fleet *f, unsigned polls, uint64_t bound_ms)
 {
 	uint64_t	until = clock_mono_ms() + bound_ms;
 
-	while (!interrupted && !fleet_ready(f) && clock_mono_ms() < until)
+	while (!interrupted && !fleet_ready(f, polls) &&
+	    clock_mono_ms() < until)
 		fleet_wait(f, fleet_gen(f), 100);
 }
 
@@ -404,7 +406,7 @@ cmd_batch(int argc, char **argv, struct cfg *c)
 
 	e = engine_create(c, backend_find);
 	engine_start(e);
-	wait_ready(engine_fleet(e), (uint64_t)((2 * c->refresh +
+	wait_ready(engine_fleet(e), 2, (uint64_t)((2 * c->refresh +
 	    c->connect_timeout) * 1000) + 500);
 	next = clock_mono_ms();
 	for (i = 0; !interrupted && (count < 0 || i < count); i++) {
@@ -422,6 +424,73 @@ cmd_batch(int argc, char **argv, struct cfg *c)
 	}
 	engine_free(e);
 	return 0;
+}
+
+/* ---- audit ---- */
+
+static int
+cmd_audit(int argc, char **argv, struct cfg *c)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum report_format	 fmt = REPORT_TEXT;
+	enum cert_status	 fail_on = CERT_CONDITIONAL;
+	struct engine		*e;
+	struct fleet_view	 v;
+	size_t			 i, j;
+	int			 ch, status = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (report_format_from_name(optarg, &fmt) == -1)
+				die_usage("audit --format: '%s' is not text, "
+				    "csv or json", optarg);
+			break;
+		case 'F':
+			if (cert_status_from_name(optarg, &fail_on) == -1)
+				die_usage("audit --fail-on: '%s' is not "
+				    "unsupported, unknown, community, "
+				    "conditional or certified", optarg);
+			break;
+		default:
+			die_usage("audit: bad option");
+		}
+	}
+	if (optind < argc)
+		die_usage("audit: unexpected argument '%s'", argv[optind]);
+	need_hosts(c);
+
+	e = engine_create(c, backend_find);
+	engine_start(e);
+	wait_ready(engine_fleet(e), 1, (uint64_t)((c->refresh +
+	    c->connect_timeout + c->poll_timeout) * 1000) + 500);
+	fleet_acquire(engine_fleet(e), &v);
+	report_audit(stdout, fmt, &v, clock_wall());
+	/* Worst first: a guest at or below the --fail-on level fails. */
+	for (i = 0; i < v.n; i++) {
+		const struct host_snap *h = v.hosts[i];
+
+		if (h->state != HOST_UP || h->polls == 0) {
+			fprintf(stderr, "crossvisor: audit: host %s could not "
+			    "be audited: %s\n", h->name, h->error ? h->error :
+			    host_state_name(h->state));
+			status = 2;
+		}
+		for (j = 0; j < h->nguests && status == 0; j++)
+			if (h->guests[j].cert.status <= fail_on)
+				status = 1;
+	}
+	for (i = 0; i < v.n && status == 1; i++)
+		if (v.hosts[i]->state != HOST_UP)
+			status = 2;
+	fleet_view_release(&v);
+	engine_free(e);
+	return status;
 }
 
 /* ---- act ---- */
@@ -715,13 +784,9 @@ main(int argc, char **argv)
 			rc = cmd_batch(argc - 1, argv + 1, &c);
 		else if (strcmp(argv[1], "act") == 0)
 			rc = cmd_act(argc - 1, argv + 1, &c);
-		else if (strcmp(argv[1], "audit") == 0) {
-			need_hosts(&c);
-			fprintf(stderr, "crossvisor: audit needs the "
-			    "certification data, which this version does not "
-			    "ship yet\n");
-			rc = EXIT_USAGE;
-		} else
+		else if (strcmp(argv[1], "audit") == 0)
+			rc = cmd_audit(argc - 1, argv + 1, &c);
+		else
 			die_usage("unknown command '%s'", argv[1]);
 	}
 	kvm_events_stop();

@@ -424,3 +424,136 @@ report_batch(FILE *f, enum report_format fmt, const struct fleet_view *v,
 	}
 	fflush(f);
 }
+
+/* ---- audit ---- */
+
+static const char *const audit_columns =
+    "time,host,guest,id,platform,os,status,reason,rule,source";
+
+static void
+audit_json(FILE *f, const struct fleet_view *v, const char *when)
+{
+	bool	first = true;
+	size_t	i, j;
+
+	fprintf(f, "{\"time\":\"%s\",\"hosts\":[", when);
+	for (i = 0; i < v->n; i++) {
+		const struct host_snap *h = v->hosts[i];
+
+		fputs(i == 0 ? "{" : ",{", f);
+		json_key(f, "name", true);
+		report_json_string(f, h->name);
+		json_str(f, "type", h->type);
+		json_str(f, "state", host_state_name(h->state));
+		json_str(f, "error", h->error);
+		json_str(f, "platform", h->platform);
+		fputc('}', f);
+	}
+	fputs("],\"guests\":[", f);
+	for (i = 0; i < v->n; i++) {
+		const struct host_snap *h = v->hosts[i];
+
+		for (j = 0; j < h->nguests; j++) {
+			const struct guest_snap *g = &h->guests[j];
+
+			fputs(first ? "{" : ",{", f);
+			first = false;
+			json_key(f, "host", true);
+			report_json_string(f, h->name);
+			json_str(f, "guest", g->name);
+			json_str(f, "id", g->id);
+			json_str(f, "platform", h->platform);
+			json_str(f, "os", g->os);
+			json_str(f, "status", cert_status_name(g->cert.status));
+			json_str(f, "reason", g->cert.reason);
+			json_str(f, "rule", g->cert.rule);
+			json_str(f, "source", g->cert.source);
+			fputc('}', f);
+		}
+	}
+	fputs("]}\n", f);
+}
+
+static void
+audit_csv(FILE *f, const struct fleet_view *v, const char *when)
+{
+	size_t	i, j;
+
+	fprintf(f, "%s\n", audit_columns);
+	for (i = 0; i < v->n; i++) {
+		const struct host_snap *h = v->hosts[i];
+
+		for (j = 0; j < h->nguests; j++) {
+			const struct guest_snap *g = &h->guests[j];
+
+			csv_str(f, when, false);
+			csv_str(f, h->name, false);
+			csv_str(f, g->name, false);
+			csv_str(f, g->id, false);
+			csv_str(f, h->platform, false);
+			csv_str(f, g->os, false);
+			csv_str(f, cert_status_name(g->cert.status), false);
+			csv_str(f, g->cert.reason, false);
+			csv_str(f, g->cert.rule, false);
+			csv_str(f, g->cert.source, true);
+			fputc('\n', f);
+		}
+	}
+}
+
+static void
+audit_text(FILE *f, const struct fleet_view *v, const char *when)
+{
+	char	name[64], os[64];
+	size_t	i, j;
+
+	fprintf(f, "crossvisor audit %s\n", when);
+	for (i = 0; i < v->n; i++) {
+		const struct host_snap *h = v->hosts[i];
+
+		fprintf(f, "host %-12s %-6s %-8s platform %s%s%s\n", h->name,
+		    h->type, host_state_name(h->state),
+		    h->platform ? h->platform : "unknown",
+		    h->error ? "  " : "", h->error ? h->error : "");
+	}
+	fprintf(f, "%-12s %-24s %-7s %-24s %-24s %s\n", "HOST", "GUEST",
+	    "STATUS", "PLATFORM", "OS", "REASON (RULE; SOURCE)");
+	for (i = 0; i < v->n; i++) {
+		const struct host_snap *h = v->hosts[i];
+
+		for (j = 0; j < h->nguests; j++) {
+			const struct guest_snap *g = &h->guests[j];
+
+			fprintf(f, "%-12s %-24s [%s] %-24s %-24s %s (%s; %s)\n",
+			    h->name, text_safe(g->name, name, sizeof name),
+			    cert_status_badge(g->cert.status),
+			    h->platform ? h->platform : "-",
+			    g->os ? text_safe(g->os, os, sizeof os) : "-",
+			    g->cert.reason, g->cert.rule ? g->cert.rule : "-",
+			    g->cert.source ? g->cert.source : "-");
+		}
+	}
+}
+
+/* The certification report of DESIGN.md: every host (audited or not, and
+ * why) and every guest with its verdict. */
+void
+report_audit(FILE *f, enum report_format fmt, const struct fleet_view *v,
+    int64_t wall)
+{
+	char	when[32];
+
+	fmt_time_utc(when, sizeof when, wall);
+	switch (fmt) {
+	case REPORT_JSON:
+		audit_json(f, v, when);
+		break;
+	case REPORT_CSV:
+		audit_csv(f, v, when);
+		break;
+	case REPORT_TEXT:
+		audit_text(f, v, when);
+		break;
+	}
+	fflush(f);
+}

@@ -25,6 +25,8 @@ struct report_clock {
 int	report_format_from_name(const char *, enum report_format *);
 void	report_batch(FILE *, enum report_format, const struct fleet_view *,
 	    const struct report_clock *, bool first);
+void	report_audit(FILE *, enum report_format, const struct fleet_view *,
+	    int64_t wall);
 void	report_json_string(FILE *, const char *);
 void	report_csv_field(FILE *, const char *);
 
