@@ -130,6 +130,7 @@ install: all install-sim
 	install -m 644 demo/*.xml demo/*.json $(DESTDIR)$(pkgdatadir)/demo/
 	-install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/
 	install -m 644 config/crossvisor.conf $(DESTDIR)$(pkgdatadir)/crossvisor.conf.example
+	install -m 644 config/certifications.conf $(DESTDIR)$(pkgdatadir)/certifications.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/crossvisor \

@@ -14,7 +14,9 @@
 #include "backends/backend.h"
 #include "backends/kvm_events.h"
 #include "backends/sshx.h"
+#include "config/certs.h"
 #include "config/cfg.h"
+#include "core/cert.h"
 #include "core/action.h"
 #include "core/clock.h"
 #include "core/conf.h"
@@ -286,6 +288,25 @@ load_config(const struct globals *g, struct cfg *c)
 		use_demo_fleet(c);
 }
 
+/* The certification matrix: the shipped file (build tree or installed)
+ * and the site's additions in certifications.d. A bad file is refused. */
+static struct cert_matrix *
+load_matrix(void)
+{
+	struct cert_matrix	*m;
+	struct cv_err		 err;
+	char			*path;
+
+	path = data_path("config/certifications.conf",
+	    CV_DATADIR "/certifications.conf");
+	if (certs_load(path, certs_site_dir(), &m, &err) == -1) {
+		fprintf(stderr, "%s\n", err.msg);
+		exit(EXIT_USAGE);
+	}
+	free(path);
+	return m;
+}
+
 static void
 need_hosts(const struct cfg *c)
 {
@@ -359,7 +380,8 @@ print_refresh(struct fleet *f, enum report_format fmt, double refresh,
 }
 
 static int
-cmd_batch(int argc, char **argv, struct cfg *c)
+cmd_batch(int argc, char **argv, struct cfg *c,
+    const struct cert_matrix *matrix)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -404,7 +426,7 @@ cmd_batch(int argc, char **argv, struct cfg *c)
 	/* The poll cadence follows -d, so every line holds fresh figures. */
 	c->refresh = delay;
 
-	e = engine_create(c, backend_find);
+	e = engine_create(c, matrix, backend_find);
 	engine_start(e);
 	wait_ready(engine_fleet(e), 2, (uint64_t)((2 * c->refresh +
 	    c->connect_timeout) * 1000) + 500);
@@ -429,7 +451,8 @@ cmd_batch(int argc, char **argv, struct cfg *c)
 /* ---- audit ---- */
 
 static int
-cmd_audit(int argc, char **argv, struct cfg *c)
+cmd_audit(int argc, char **argv, struct cfg *c,
+    const struct cert_matrix *matrix)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
@@ -465,7 +488,7 @@ cmd_audit(int argc, char **argv, struct cfg *c)
 		die_usage("audit: unexpected argument '%s'", argv[optind]);
 	need_hosts(c);
 
-	e = engine_create(c, backend_find);
+	e = engine_create(c, matrix, backend_find);
 	engine_start(e);
 	wait_ready(engine_fleet(e), 1, (uint64_t)((c->refresh +
 	    c->connect_timeout + c->poll_timeout) * 1000) + 500);
@@ -595,7 +618,8 @@ act_wait_hosts(struct engine *e, const struct cfg *sub)
 }
 
 static int
-cmd_act(int argc, char **argv, struct cfg *c)
+cmd_act(int argc, char **argv, struct cfg *c,
+    const struct cert_matrix *matrix)
 {
 	struct target		*t;
 	struct cfg		 sub;
@@ -646,7 +670,7 @@ cmd_act(int argc, char **argv, struct cfg *c)
 		free(hostname);
 	}
 
-	e = engine_create(&sub, backend_find);
+	e = engine_create(&sub, matrix, backend_find);
 	engine_start(e);
 	act_wait_hosts(e, &sub);
 	fleet_acquire(engine_fleet(e), &v);
@@ -731,7 +755,7 @@ stderr_capture_end(struct stderr_capture *sc)
 }
 
 static int
-cmd_console(struct cfg *c)
+cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 {
 	struct stderr_capture	 sc;
 	struct engine		*e;
@@ -746,7 +770,7 @@ cmd_console(struct cfg *c)
 	}
 	need_hosts(c);
 	stderr_capture_start(&sc);
-	e = engine_create(c, backend_find);
+	e = engine_create(c, matrix, backend_find);
 	engine_start(e);
 	rc = tui_run(c, e);
 	engine_free(e);
@@ -757,10 +781,11 @@ cmd_console(struct cfg *c)
 int
 main(int argc, char **argv)
 {
-	struct globals		g;
-	struct cfg		c;
-	struct sigaction	sa;
-	int			rc;
+	struct globals		 g;
+	struct cfg		 c;
+	struct cert_matrix	*matrix;
+	struct sigaction	 sa;
+	int			 rc;
 
 	setlocale(LC_ALL, "");
 	memset(&g, 0, sizeof g);
@@ -771,25 +796,27 @@ main(int argc, char **argv)
 	sigaction(SIGPIPE, &sa, NULL);
 
 	load_config(&g, &c);
+	matrix = load_matrix();
 	kvm_events_start();
 	sshx_init();
 
 	if (argc < 2)
-		rc = cmd_console(&c);
+		rc = cmd_console(&c, matrix);
 	else {
 		sa.sa_handler = on_interrupt;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		if (strcmp(argv[1], "batch") == 0)
-			rc = cmd_batch(argc - 1, argv + 1, &c);
+			rc = cmd_batch(argc - 1, argv + 1, &c, matrix);
 		else if (strcmp(argv[1], "act") == 0)
-			rc = cmd_act(argc - 1, argv + 1, &c);
+			rc = cmd_act(argc - 1, argv + 1, &c, matrix);
 		else if (strcmp(argv[1], "audit") == 0)
-			rc = cmd_audit(argc - 1, argv + 1, &c);
+			rc = cmd_audit(argc - 1, argv + 1, &c, matrix);
 		else
 			die_usage("unknown command '%s'", argv[1]);
 	}
 	kvm_events_stop();
+	cert_matrix_free(matrix);
 	cfg_free(&c);
 	return rc;
 }

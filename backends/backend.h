@@ -4,6 +4,7 @@
 #ifndef CV_BACKENDS_BACKEND_H
 #define CV_BACKENDS_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,8 @@ struct raw_guest {
 	const char	*name;		/* (borrowed) valid until next poll */
 	const char	*os;		/* (borrowed) human name; NULL */
 	const char	*os_id;		/* (borrowed) "rhel9.2"; NULL */
+	bool		 os_by_guest;	/* the guest said it (agent, KVP),
+					   not install-time metadata */
 	const char	*virt_type;	/* (borrowed) NULL */
 	const char	*machine;	/* (borrowed) NULL */
 	const char	*heartbeat;	/* (borrowed) Hyper-V; NULL */

@@ -726,6 +726,7 @@ fill_guest(struct backend_conn *c, const struct hvps_vm *vm,
 	if (hg != NULL && hg->os[0] != '\0') {
 		g->os = hg->os;
 		g->os_id = hg->os_id[0] ? hg->os_id : NULL;
+		g->os_by_guest = true;
 	}
 	if (vm->have & HVVM_VCPUS) {
 		g->vcpus = vm->vcpus;

@@ -49,6 +49,7 @@ struct poller {
 	struct host_snap	*last;		/* Locked by lock: published */
 	uint64_t		 call_deadline;	/* Locked by lock: 0 idle */
 	const char		*call_what;	/* Locked by lock. */
+	double			 call_secs;	/* Locked by lock. */
 	bool			 overdue;	/* Locked by lock. */
 	atomic_bool		 exited;
 
@@ -68,6 +69,7 @@ struct poller {
 
 struct engine {
 	const struct cfg	*cfg;		/* (borrowed) */
+	const struct cert_matrix *matrix;	/* (borrowed) NULL: none */
 	struct fleet		*fleet;		/* (owned) */
 	struct evlog		*evlog;		/* (owned) */
 	struct poller		*pollers;	/* (owned) cfg->nhosts */
@@ -198,6 +200,7 @@ build_sample(struct poller *p, int64_t latency_ms)
 	struct rate_prev	*next;
 	struct guest_snap	 g;
 	struct cert_input	 ci;
+	struct cert_verdict	 cv;
 	int64_t			 wall = clock_wall();
 	size_t			 i;
 
@@ -235,7 +238,14 @@ build_sample(struct poller *p, int64_t latency_ms)
 		ci.machine = r->machine;
 		ci.vcpus = g.vcpus;
 		ci.mem_max_bytes = g.mem_max_bytes;
-		cert_evaluate(NULL, &ci, &g.cert);
+		ci.generation = r->generation;
+		ci.config_version = r->config_version;
+		ci.today = cert_day(wall);
+		if (r->os_id != NULL)
+			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
+			    CERT_IDSRC_METADATA;
+		cert_evaluate(p->eng->matrix, &ci, &cv);
+		cert_verdict_apply(&cv, &g.cert);
 		snap_builder_add(b, &g);
 	}
 	qsort(next, rs->n, sizeof *next, prev_cmp);
@@ -263,6 +273,7 @@ call_begin(struct poller *p, const char *what, double timeout_s)
 {
 	pthread_mutex_lock(&p->lock);
 	p->call_deadline = clock_mono_ms() + (uint64_t)(timeout_s * 1000);
+	p->call_secs = timeout_s;
 	p->call_what = what;
 	p->overdue = false;
 	pthread_mutex_unlock(&p->lock);
@@ -503,8 +514,7 @@ watch_poller(struct poller *p, uint64_t now)
 		return;
 	}
 	p->overdue = true;
-	secs = strcmp(p->call_what, "connect") == 0 ?
-	    p->eng->cfg->connect_timeout : p->eng->cfg->poll_timeout;
+	secs = p->call_secs;
 	snprintf(msg, sizeof msg, "no answer to %s within %.0f s", p->call_what,
 	    secs);
 	pthread_mutex_unlock(&p->lock);
@@ -550,12 +560,14 @@ cond_init_mono(pthread_cond_t *c)
 }
 
 struct engine *
-engine_create(const struct cfg *cfg, engine_backend_fn *find)
+engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
+    engine_backend_fn *find)
 {
 	struct engine	*e = xcalloc(1, sizeof *e);
 	size_t		 i;
 
 	e->cfg = cfg;
+	e->matrix = matrix;
 	e->n = cfg->nhosts;
 	e->fleet = fleet_create(e->n);
 	e->evlog = evlog_create(1024);

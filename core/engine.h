@@ -18,7 +18,10 @@ struct backend_ops;
 
 typedef const struct backend_ops *engine_backend_fn(const char *type);
 
-struct engine	*engine_create(const struct cfg *, engine_backend_fn *);
+struct cert_matrix;
+
+struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
+		     engine_backend_fn *);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);
 struct fleet	*engine_fleet(struct engine *);

@@ -198,7 +198,7 @@ publishes_guests_and_rates(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 0, polled_twice);
 	assert_string_equal(h->name, "fake0");
@@ -225,7 +225,7 @@ down_host_does_not_stop_others(void **state)
 	(void)state;
 	make_cfg(&c, false);
 	fake[1].fail_open = 1;
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 1, is_down);
 	assert_string_equal(h->error, "refused by fake");
@@ -245,7 +245,7 @@ lost_host_keeps_stale_guests_and_returns(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
@@ -277,7 +277,7 @@ actions_reach_the_backend(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_PAUSE, &err);
@@ -313,7 +313,7 @@ read_only_refused_in_core(void **state)
 
 	(void)state;
 	make_cfg(&c, true);
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	assert_int_equal(engine_submit(e, 0, "uuid-a", "alpha",
@@ -338,7 +338,7 @@ hung_poll_shown_down_by_watchdog(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, fake_find);
+	e = engine_create(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
