@@ -128,7 +128,7 @@ install: all install-sim
 	install -m 644 man/crossvisor.1 $(DESTDIR)$(mandir)/man1/
 	install -m 644 man/crossvisor.conf.5 $(DESTDIR)$(mandir)/man5/
 	install -m 644 demo/*.xml demo/*.json $(DESTDIR)$(pkgdatadir)/demo/
-	-install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/
+	$(if $(wildcard themes/*.theme),install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/)
 	install -m 644 config/crossvisor.conf $(DESTDIR)$(pkgdatadir)/crossvisor.conf.example
 	install -m 644 config/certifications.conf $(DESTDIR)$(pkgdatadir)/certifications.conf
 
