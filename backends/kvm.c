@@ -36,6 +36,7 @@ struct kvm_dom {
 	int		 xml_vcpus;
 	uint64_t	 xml_mem_max;	/* bytes */
 	bool		 xml_ok;
+	bool		 os_by_guest;	/* from the guest agent */
 	bool		 seen;
 	int		 vir_state;	/* virDomainState of the last poll */
 	bool		 managed_save;	/* checked when it turns shut off */
@@ -61,6 +62,7 @@ struct backend_conn {
 	unsigned	 polls;
 	bool		 nowait;
 	int		 lifecycle_cb;		/* -1 none */
+	int		 agent_cb;		/* -1 none */
 	bool		 close_cb;
 
 	/* Shared with the event thread. */
@@ -130,6 +132,17 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 	return 0;
 }
 
+/* A guest agent that connects can now say which OS the guest runs. */
+static void
+on_agent(virConnectPtr conn, virDomainPtr dom, int state, int reason,
+    void *arg)
+{
+	(void)conn;
+	(void)reason;
+	if (state == VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED)
+		mark_dirty(arg, dom);
+}
+
 /* ---- the domain cache ---- */
 
 static int
@@ -177,6 +190,48 @@ apply_dirty(struct backend_conn *c)
 	pthread_mutex_unlock(&c->dirty_lock);
 }
 
+static const char *
+guest_info_str(virTypedParameterPtr params, int n, const char *field)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (params[i].type == VIR_TYPED_PARAM_STRING &&
+		    strcmp(params[i].field, field) == 0)
+			return params[i].value.s;
+	return NULL;
+}
+
+/* The guest's own word on its OS, from the qemu guest agent, preferred to
+ * install-time metadata. Asked only when the live XML shows the agent
+ * connected, and only when the XML is read: once per domain and again on
+ * libvirt's events, never in the refresh loop. */
+static void
+dom_read_agent(struct kvm_dom *d, virDomainPtr dom)
+{
+	virTypedParameterPtr	 params = NULL;
+	struct osinfo_agent	 a;
+	char			 id[32], name[96];
+	int			 n = 0;
+
+	if (virDomainGetGuestInfo(dom, VIR_DOMAIN_GUEST_INFO_OS, &params, &n,
+	    0) < 0)
+		return;
+	a.id = guest_info_str(params, n, "os.id");
+	a.version_id = guest_info_str(params, n, "os.version-id");
+	a.name = guest_info_str(params, n, "os.name");
+	a.kernel_release = guest_info_str(params, n, "os.kernel-release");
+	a.variant_id = guest_info_str(params, n, "os.variant-id");
+	if (osinfo_from_agent(&a, id, sizeof id, name, sizeof name) != -1) {
+		free(d->os);
+		free(d->os_id);
+		d->os = xstrdup(name);
+		d->os_id = id[0] != '\0' ? xstrdup(id) : NULL;
+		d->os_by_guest = true;
+	}
+	virTypedParamsFree(params, n);
+}
+
 static void
 dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
 {
@@ -202,6 +257,9 @@ dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
 	d->xml_vcpus = x.vcpus;
 	d->xml_mem_max = x.mem_max_kib * 1024;
 	d->xml_ok = true;
+	d->os_by_guest = false;
+	if (x.agent)
+		dom_read_agent(d, dom);
 }
 
 /* Finds or adds the cache entry of a stats record's domain; new entries go
@@ -522,6 +580,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 		g->name = d->name;
 		g->os = d->os;
 		g->os_id = d->os_id;
+		g->os_by_guest = d->os_by_guest;
 		g->virt_type = d->virt_type[0] ? d->virt_type : NULL;
 		g->machine = d->machine;
 	}
@@ -614,6 +673,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	pthread_mutex_init(&c->dirty_lock, NULL);
 	atomic_init(&c->closed, 0);
 	c->lifecycle_cb = -1;
+	c->agent_cb = -1;
 	c->nowait = true;
 	c->slow_s = bp->slow_refresh_s;
 	c->name = xstrdup(hc->name);
@@ -633,6 +693,9 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), c, NULL);
+	c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), c, NULL);
 
 	read_identity(c, rh);
 	if (hc->platform == NULL)
@@ -656,6 +719,9 @@ kvm_close(struct backend_conn *c)
 		if (c->lifecycle_cb >= 0)
 			virConnectDomainEventDeregisterAny(c->conn,
 			    c->lifecycle_cb);
+		if (c->agent_cb >= 0)
+			virConnectDomainEventDeregisterAny(c->conn,
+			    c->agent_cb);
 		if (c->close_cb)
 			virConnectUnregisterCloseCallback(c->conn, on_close);
 		virConnectClose(c->conn);

@@ -55,6 +55,29 @@ number_of(const char *xml, const char *open)
 	return v;
 }
 
+/* The live XML says state='connected' on the guest agent's channel target
+ * once the agent answers. */
+static bool
+agent_connected(const char *xml)
+{
+	const char	*p = strstr(xml, "name='org.qemu.guest_agent.0'");
+	const char	*tag, *end;
+
+	if (p == NULL)
+		p = strstr(xml, "name=\"org.qemu.guest_agent.0\"");
+	if (p == NULL)
+		return false;
+	for (tag = p; tag > xml && *tag != '<'; tag--)
+		;
+	if ((end = strchr(p, '>')) == NULL)
+		return false;
+	for (p = tag; p < end; p++)
+		if (strncmp(p, "state='connected'", 17) == 0 ||
+		    strncmp(p, "state=\"connected\"", 17) == 0)
+			return true;
+	return false;
+}
+
 void
 kvm_xml_parse(const char *xml, struct kvm_domxml *d)
 {
@@ -71,4 +94,5 @@ kvm_xml_parse(const char *xml, struct kvm_domxml *d)
 	d->vcpus = (int)number_of(xml, "<vcpu");
 	d->mem_max_kib = number_of(xml, "<memory");
 	d->mem_cur_kib = number_of(xml, "<currentMemory");
+	d->agent = agent_connected(xml);
 }

@@ -3,6 +3,7 @@
 #ifndef CV_BACKENDS_KVM_XML_H
 #define CV_BACKENDS_KVM_XML_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct kvm_domxml {
@@ -12,6 +13,7 @@ struct kvm_domxml {
 	int		vcpus;		/* <vcpu>; 0 unknown */
 	uint64_t	mem_max_kib;	/* <memory>; 0 unknown */
 	uint64_t	mem_cur_kib;	/* <currentMemory>; 0 unknown */
+	bool		agent;		/* a qemu guest agent is connected */
 };
 
 void	kvm_xml_parse(const char *xml, struct kvm_domxml *);

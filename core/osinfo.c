@@ -205,3 +205,62 @@ osinfo_from_kvp(const struct osinfo_kvp *k, char *id, size_t idlen,
 	snprintf(name, namelen, "%s%s%s", k->os_name, ver[0] ? " " : "", ver);
 	return 1;
 }
+
+/* os-release IDs, as the guest agent reports them. */
+static const struct {
+	const char	*id;
+	const char	*short_id;
+	const char	*name;
+} agent_families[] = {
+	{ "rhel",		"rhel",		"Red Hat Enterprise Linux" },
+	{ "centos",		"centos-stream", "CentOS Stream" },
+	{ "fedora",		"fedora",	"Fedora" },
+	{ "rocky",		"rocky",	"Rocky Linux" },
+	{ "almalinux",		"almalinux",	"AlmaLinux" },
+	{ "ol",			"ol",		"Oracle Linux" },
+	{ "ubuntu",		"ubuntu",	"Ubuntu" },
+	{ "debian",		"debian",	"Debian" },
+	{ "sles",		"sles",		"SUSE Linux Enterprise Server" },
+	{ "opensuse-leap",	"opensuse",	"openSUSE Leap" },
+};
+
+/* Like osinfo_from_kvp: a Windows guest by its build number (the kernel
+ * release), a Linux guest by its os-release ID and VERSION_ID. */
+int
+osinfo_from_agent(const struct osinfo_agent *a, char *id, size_t idlen,
+    char *name, size_t namelen)
+{
+	struct osinfo_kvp	k;
+	size_t			i;
+
+	id[0] = name[0] = '\0';
+	if (a->id == NULL || *a->id == '\0')
+		return -1;
+	if (strcmp(a->id, "mswindows") == 0) {
+		memset(&k, 0, sizeof k);
+		k.os_name = a->name != NULL && *a->name != '\0' ? a->name :
+		    "Windows";
+		k.os_build = a->kernel_release;
+		k.product_type = a->variant_id != NULL &&
+		    strcmp(a->variant_id, "server") == 0 ? "3" : "1";
+		return windows_from_kvp(&k, id, idlen, name, namelen);
+	}
+	for (i = 0; i < sizeof agent_families / sizeof agent_families[0];
+	    i++) {
+		if (strcmp(a->id, agent_families[i].id) != 0)
+			continue;
+		if (a->version_id == NULL || *a->version_id == '\0') {
+			strlcpy_cv(name, agent_families[i].name, namelen);
+			return 1;
+		}
+		snprintf(id, idlen, "%s%s", agent_families[i].short_id,
+		    a->version_id);
+		snprintf(name, namelen, "%s %s", agent_families[i].name,
+		    a->version_id);
+		return 0;
+	}
+	snprintf(name, namelen, "%s%s%s", a->name != NULL && *a->name ?
+	    a->name : a->id, a->version_id != NULL && *a->version_id ? " " :
+	    "", a->version_id != NULL ? a->version_id : "");
+	return 1;
+}

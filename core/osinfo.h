@@ -20,4 +20,17 @@ struct osinfo_kvp {
 int	osinfo_from_kvp(const struct osinfo_kvp *, char *short_id,
 	    size_t idlen, char *name, size_t namelen);
 
+/* What a KVM guest says of itself through the qemu guest agent
+ * (virDomainGetGuestInfo, the os.* fields). */
+struct osinfo_agent {
+	const char	*id;		/* os.id: "rhel", "mswindows" */
+	const char	*version_id;	/* os.version-id: "9.4", "2022" */
+	const char	*name;		/* os.name */
+	const char	*kernel_release; /* os.kernel-release: Windows build */
+	const char	*variant_id;	/* os.variant-id: "server", "client" */
+};
+
+int	osinfo_from_agent(const struct osinfo_agent *, char *short_id,
+	    size_t idlen, char *name, size_t namelen);
+
 #endif

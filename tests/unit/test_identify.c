@@ -85,12 +85,48 @@ kvp_guests(void **state)
 	}
 }
 
+/* The qemu guest agent's os.* fields (virDomainGetGuestInfo). */
+static void
+agent_guests(void **state)
+{
+	static const struct {
+		struct osinfo_agent	 a;
+		int			 rc;
+		const char		*id;
+		const char		*name;
+	} rows[] = {
+		{ { "rhel", "9.4", "Red Hat Enterprise Linux",
+		    "5.14.0-427.el9.x86_64", "" }, 0, "rhel9.4",
+		    "Red Hat Enterprise Linux 9.4" },
+		{ { "ubuntu", "24.04", "Ubuntu", "6.8.0-31-generic", NULL }, 0,
+		    "ubuntu24.04", "Ubuntu 24.04" },
+		{ { "mswindows", "2022", "Microsoft Windows Server 2022",
+		    "20348", "server" }, 0, "win2k22", "Windows Server 2022" },
+		/* The build wins over the name. */
+		{ { "mswindows", "10", "Microsoft Windows 10", "22631",
+		    "client" }, 0, "win11", "Windows 11" },
+		{ { "plan9", "4", "Plan 9", "", "" }, 1, "", "Plan 9 4" },
+		{ { NULL, NULL, NULL, NULL, NULL }, -1, "", "" },
+	};
+	char	id[32], name[96];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		assert_int_equal(osinfo_from_agent(&rows[i].a, id, sizeof id,
+		    name, sizeof name), rows[i].rc);
+		assert_string_equal(id, rows[i].id);
+		assert_string_equal(name, rows[i].name);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(windows_platforms),
 		cmocka_unit_test(kvp_guests),
+		cmocka_unit_test(agent_guests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

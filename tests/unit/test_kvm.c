@@ -77,6 +77,15 @@ domain_xml_fields(void **state)
 	assert_int_equal(d.vcpus, 2);
 	assert_int_equal(d.mem_max_kib, 4194304);
 	assert_int_equal(d.mem_cur_kib, 2097152);
+	assert_false(d.agent);
+	kvm_xml_parse("<domain type='kvm'><devices><channel type='unix'>"
+	    "<target type='virtio' name='org.qemu.guest_agent.0' "
+	    "state='connected'/></channel></devices></domain>", &d);
+	assert_true(d.agent);
+	kvm_xml_parse("<domain type='kvm'><devices><channel type='unix'>"
+	    "<target type='virtio' name='org.qemu.guest_agent.0' "
+	    "state='disconnected'/></channel></devices></domain>", &d);
+	assert_false(d.agent);
 	kvm_xml_parse("<domain type='qemu'><name>x</name></domain>", &d);
 	assert_string_equal(d.virt_type, "qemu");
 	assert_string_equal(d.os_url, "");
