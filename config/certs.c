@@ -17,6 +17,7 @@
 
 #include "core/cert.h"
 #include "core/err.h"
+#include "core/words.h"
 #include "core/xmalloc.h"
 
 #ifndef CV_SYSCONFDIR
@@ -84,7 +85,6 @@ static int	 certs_fail_at(struct certs_ctx *, const char *, unsigned int,
 		     const char *, ...) __attribute__((format(printf, 4, 5)));
 static int	 certs_fail(struct certs_ctx *, const config_setting_t *,
 		     const char *, ...) __attribute__((format(printf, 3, 4)));
-static int	 certs_distance(const char *, const char *);
 static const char *certs_guess(const char *, const char *const *);
 static void	 certs_list(char *, size_t, const char *const *);
 static const char *certs_typename(const config_setting_t *);
@@ -153,41 +153,6 @@ certs_fail(struct certs_ctx *ctx, const config_setting_t *s,
 	    config_setting_source_line(s) : 0, "%s", msg);
 }
 
-/* Optimal string alignment distance, ignoring case. */
-static int
-certs_distance(const char *a, const char *b)
-{
-	int	d[33][33], cost, v;
-	size_t	la = strlen(a), lb = strlen(b), i, j;
-
-	if (la > 32 || lb > 32)
-		return CERTS_MAXDIST + 1;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]);
-			v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 &&
-			    tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) ==
-			    tolower((unsigned char)b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
 /* The candidate close enough to word to be what was meant, or NULL: one
  * edit per four letters, at least one and at most CERTS_MAXDIST. */
 static const char *
@@ -200,7 +165,7 @@ certs_guess(const char *word, const char *const *cands)
 	if (max > CERTS_MAXDIST)
 		max = CERTS_MAXDIST;
 	for (; *cands != NULL; cands++) {
-		d = certs_distance(word, *cands);
+		d = words_distance(word, *cands);
 		if (d < bestd) {
 			best = *cands;
 			bestd = d;

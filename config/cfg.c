@@ -18,6 +18,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/words.h"
 #include "core/xmalloc.h"
 
 #ifndef CV_SYSCONFDIR
@@ -43,7 +44,6 @@ struct cfg_guess {
 static int	 cfg_fail(struct cfg_ctx *, unsigned int, const char *, ...)
 		     __attribute__((format(printf, 3, 4)));
 static void	 cfg_append(char *, const char *, size_t);
-static int	 cfg_distance(const char *, const char *);
 static void	 cfg_guess_try(struct cfg_guess *, const char *);
 static const char *cfg_guess_result(const struct cfg_guess *);
 static const char *cfg_lc_typename(const config_setting_t *);
@@ -110,46 +110,10 @@ cfg_append(char *buf, const char *s, size_t size)
 		strlcpy_cv(buf + len, s, size - len);
 }
 
-/* Optimal string alignment distance, ignoring case: a swap of two
- * neighbours counts as one edit, as in the usual typing mistakes. */
-static int
-cfg_distance(const char *a, const char *b)
-{
-	int	d[33][33], cost, v;
-	size_t	la = strlen(a), lb = strlen(b), i, j;
-
-	if (la > 32 || lb > 32)
-		return CFG_MAXDIST + 1;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]);
-			v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 &&
-			    tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) ==
-			    tolower((unsigned char)b[j - 1]) &&
-			    d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
 static void
 cfg_guess_try(struct cfg_guess *g, const char *cand)
 {
-	int	d = cfg_distance(g->word, cand);
+	int	d = words_distance(g->word, cand);
 
 	if (g->best == NULL || d < g->dist) {
 		g->best = cand;
