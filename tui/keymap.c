@@ -8,11 +8,21 @@
 #define K_ALL	KEYMAP_IN_ALL
 #define K_FLEET	KEYMAP_IN_FLEET
 #define K_FIRST	KEYMAP_IN_FIRST_RUN
+#define K_INFO	KEYMAP_IN_DETAILS
+/* q quits, but closes the details; the movement keys scroll them. */
+#define K_QUIT	(KEYMAP_IN_ALL & ~KEYMAP_IN_DETAILS)
+#define K_MOVE	(KEYMAP_IN_FLEET | KEYMAP_IN_DETAILS)
+#define KEYMAP_ESC	27
 
 /* In hint-bar order: the first binding of a command that has a hint is
  * the one shown. */
 static const struct keymap_binding keymap_table[] = {
-	{ 'q', K_ALL, KEYMAP_QUIT, 0, "q", "Quit" },
+	{ 'q', K_QUIT, KEYMAP_QUIT, 0, "q", "Quit" },
+	{ KEYMAP_ESC, K_INFO, KEYMAP_BACK, 0, "Esc", "Back" },
+	{ 'q', K_INFO, KEYMAP_BACK, 0, NULL, NULL },
+	{ '\r', K_INFO, KEYMAP_BACK, 0, NULL, NULL },
+	{ '\n', K_INFO, KEYMAP_BACK, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_ENTER), K_INFO, KEYMAP_BACK, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_F(10)), K_ALL, KEYMAP_QUIT, 0, NULL, NULL },
 	{ 'd', K_FIRST, KEYMAP_DEMO, 0, "d", "Demo" },
 	{ 's', K_FLEET, KEYMAP_ACTION, ACTION_START, "s", "Start" },
@@ -23,18 +33,21 @@ static const struct keymap_binding keymap_table[] = {
 	{ 'p', K_FLEET, KEYMAP_PAUSE_TOGGLE, 0, "p", "Pause" },
 	{ 'v', K_FLEET, KEYMAP_ACTION, ACTION_SAVE, "v", "Save" },
 	{ 'n', K_FLEET, KEYMAP_ACTION, ACTION_SNAPSHOT, "n", "Snapshot" },
-	{ KEYMAP_FN(KEY_UP), K_FLEET, KEYMAP_UP, 0, NULL, NULL },
-	{ 'k', K_FLEET, KEYMAP_UP, 0, NULL, NULL },
-	{ KEYMAP_FN(KEY_DOWN), K_FLEET, KEYMAP_DOWN, 0, NULL, NULL },
-	{ 'j', K_FLEET, KEYMAP_DOWN, 0, NULL, NULL },
-	{ KEYMAP_FN(KEY_PPAGE), K_FLEET, KEYMAP_PAGE_UP, 0, NULL, NULL },
-	{ KEYMAP_CTRL('b'), K_FLEET, KEYMAP_PAGE_UP, 0, NULL, NULL },
-	{ KEYMAP_FN(KEY_NPAGE), K_FLEET, KEYMAP_PAGE_DOWN, 0, NULL, NULL },
-	{ KEYMAP_CTRL('f'), K_FLEET, KEYMAP_PAGE_DOWN, 0, NULL, NULL },
-	{ KEYMAP_FN(KEY_HOME), K_FLEET, KEYMAP_HOME, 0, NULL, NULL },
-	{ 'g', K_FLEET, KEYMAP_HOME, 0, NULL, NULL },
-	{ KEYMAP_FN(KEY_END), K_FLEET, KEYMAP_END, 0, NULL, NULL },
-	{ 'G', K_FLEET, KEYMAP_END, 0, NULL, NULL },
+	{ '\r', K_FLEET, KEYMAP_DETAILS, 0, "Enter", "Details" },
+	{ '\n', K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_ENTER), K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_UP), K_MOVE, KEYMAP_UP, 0, NULL, NULL },
+	{ 'k', K_MOVE, KEYMAP_UP, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_DOWN), K_MOVE, KEYMAP_DOWN, 0, NULL, NULL },
+	{ 'j', K_MOVE, KEYMAP_DOWN, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_PPAGE), K_MOVE, KEYMAP_PAGE_UP, 0, NULL, NULL },
+	{ KEYMAP_CTRL('b'), K_MOVE, KEYMAP_PAGE_UP, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_NPAGE), K_MOVE, KEYMAP_PAGE_DOWN, 0, NULL, NULL },
+	{ KEYMAP_CTRL('f'), K_MOVE, KEYMAP_PAGE_DOWN, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_HOME), K_MOVE, KEYMAP_HOME, 0, NULL, NULL },
+	{ 'g', K_MOVE, KEYMAP_HOME, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_END), K_MOVE, KEYMAP_END, 0, NULL, NULL },
+	{ 'G', K_MOVE, KEYMAP_END, 0, NULL, NULL },
 	{ KEYMAP_CTRL('l'), K_ALL, KEYMAP_REDRAW, 0, NULL, NULL },
 };
 

@@ -24,6 +24,8 @@
 	_(REDRAW)		\
 	_(ACTION)		\
 	_(PAUSE_TOGGLE)		\
+	_(DETAILS)		\
+	_(BACK)			\
 	_(DEMO)
 
 #define KEYMAP_CMD_ENUM(id) KEYMAP_##id,
@@ -36,6 +38,7 @@ enum keymap_cmd {
 /* Screens a binding works in. */
 #define KEYMAP_IN_FLEET		0x1
 #define KEYMAP_IN_FIRST_RUN	0x2
+#define KEYMAP_IN_DETAILS	0x4
 #define KEYMAP_IN_ALL		0xff
 
 struct keymap_binding {

@@ -559,3 +559,60 @@ rows_fit(const char *src, int width, bool right, const char *ellipsis,
 		rows_append(buf, len, &off, " ", 1);
 	return buf;
 }
+
+/*
+ * Word-wraps src to width screen columns: returns the lines it takes (1
+ * for an empty string) and, when line is one of them and buf is not NULL,
+ * copies that line into buf. Lines break after the last space that fits,
+ * at newlines, and inside a word longer than the width (URLs). Spaces at
+ * a soft break are dropped. Nothing is formatted for the other lines.
+ */
+size_t
+rows_wrap(const char *src, int width, size_t line, char *buf, size_t len)
+{
+	mbstate_t	 st;
+	const char	*p = src, *q, *brk, *end, *next;
+	size_t		 lines = 0, n = 0, off = 0;
+	int		 w, cw;
+	bool		 bad, soft;
+
+	if (buf != NULL && len > 0)
+		buf[0] = '\0';
+	if (width < 1)
+		width = 1;
+	while (*p != '\0') {
+		memset(&st, 0, sizeof st);
+		brk = NULL;
+		w = 0;
+		for (q = p; *q != '\0' && *q != '\n'; q += n) {
+			if (*q == ' ')
+				brk = q;
+			n = rows_char(q, &st, &cw, &bad);
+			if (w + cw > width)
+				break;
+			w += cw;
+		}
+		soft = false;
+		if (*q == '\0' || *q == '\n') {
+			end = q;
+			next = *q == '\n' ? q + 1 : q;
+		} else if (brk != NULL && brk > p) {
+			end = brk;
+			next = brk + 1;
+			soft = true;
+		} else {
+			if (q == p)		/* wider than the width */
+				q += n;
+			end = next = q;
+		}
+		while (end > p && end[-1] == ' ')
+			end--;
+		if (lines == line && buf != NULL)
+			rows_append(buf, len, &off, p, (size_t)(end - p));
+		lines++;
+		p = next;
+		while (soft && *p == ' ')
+			p++;
+	}
+	return lines > 0 ? lines : 1;
+}

@@ -109,5 +109,7 @@ const char	*rows_host_detail(const struct row *, uint64_t now_ms,
 int		 rows_text_width(const char *);
 const char	*rows_fit(const char *, int width, bool right,
 		    const char *ellipsis, char *, size_t);
+size_t		 rows_wrap(const char *, int width, size_t line, char *,
+		    size_t);
 
 #endif

@@ -16,6 +16,7 @@
 #include "tui/list.h"
 #include "tui/rows.h"
 #include "tui/screen_confirm.h"
+#include "tui/screen_details.h"
 #include "tui/term.h"
 #include "tui/ui.h"
 
@@ -353,6 +354,7 @@ static void
 screen_fleet_key(struct ui *ui, int key)
 {
 	const struct keymap_binding	*b;
+	const struct row		*r;
 
 	if ((b = keymap_lookup(KEYMAP_IN_FLEET, key)) == NULL)
 		return;
@@ -386,6 +388,10 @@ screen_fleet_key(struct ui *ui, int key)
 		break;
 	case KEYMAP_PAUSE_TOGGLE:
 		screen_fleet_toggle_pause(ui);
+		break;
+	case KEYMAP_DETAILS:
+		if ((r = screen_fleet_guest(ui, "details")) != NULL)
+			screen_details_open(ui, r);
 		break;
 	default:
 		break;

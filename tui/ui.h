@@ -51,6 +51,16 @@ struct ui_prompt {
 	char			typed[128];	/* UI_PROMPT_NAME: so far */
 };
 
+/* The guest the details screen shows: by identity, as the cursor, so it
+ * follows the guest through refreshes; its names are kept to say which
+ * one went away. */
+struct ui_details {
+	struct rows_key	key;
+	char		host_name[64];
+	char		guest_name[128];
+	size_t		top;		/* first line on screen */
+};
+
 struct ui {
 	const struct cfg	*cfg;		/* (borrowed) NULL: first run */
 	struct engine		*engine;	/* (borrowed) NULL: first run */
@@ -69,6 +79,7 @@ struct ui {
 	char			 status[256];
 	bool			 status_error;
 	struct ui_prompt	 prompt;
+	struct ui_details	 details;
 
 	const char		*demo_hint;	/* (borrowed) first run */
 	int			 result;	/* first run: 1 = demo */

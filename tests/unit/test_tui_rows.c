@@ -1,6 +1,7 @@
 /* Unit tests of the console's pure parts: fleet view -> rows (order,
- * grouping, counts, cursor keying), cells, layout, fitting, the list
- * widget, the key table and the status-line text of events. */
+ * grouping, counts, cursor keying), cells, layout, fitting and wrapping,
+ * the details page, the list widget, the key table and the status-line
+ * text of events. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "core/fleet.h"
 #include "core/snap.h"
 #include "tui/curses_wrap.h"
+#include "tui/details.h"
 #include "tui/keymap.h"
 #include "tui/list.h"
 #include "tui/rows.h"
@@ -533,6 +535,269 @@ test_fit_utf8(void **state)
 	    sizeof buf), "caf?? ");
 }
 
+/* Wrapping: at the last space that fits, inside words longer than the
+ * width, at newlines; each line within the width, nothing lost. */
+static void
+test_wrap(void **state)
+{
+	static const char	reason[] = "RHEL guests on RHEL KVM are on "
+	    "Red Hat's certified guest list; assumed: a RHEL subscription";
+	char			buf[64], all[256];
+	size_t			n, i;
+
+	(void)state;
+	assert_int_equal(rows_wrap("", 10, 0, buf, sizeof buf), 1);
+	assert_string_equal(buf, "");
+	assert_int_equal(rows_wrap("hello world", 20, 0, buf, sizeof buf), 1);
+	assert_string_equal(buf, "hello world");
+	assert_int_equal(rows_wrap("aaa bbb", 7, 0, NULL, 0), 1);
+	assert_int_equal(rows_wrap("aaa bbb ccc", 7, 1, buf, sizeof buf), 2);
+	assert_string_equal(buf, "ccc");
+	/* The spaces at a soft break go; a hard newline keeps an empty line. */
+	assert_int_equal(rows_wrap("aa   bb", 3, 0, buf, sizeof buf), 2);
+	assert_string_equal(buf, "aa");
+	rows_wrap("aa   bb", 3, 1, buf, sizeof buf);
+	assert_string_equal(buf, "bb");
+	assert_int_equal(rows_wrap("a\n\nb", 10, 1, buf, sizeof buf), 3);
+	assert_string_equal(buf, "");
+	/* A URL is cut where the width ends. */
+	assert_int_equal(rows_wrap("https://example.com/x", 8, 1, buf,
+	    sizeof buf), 3);
+	assert_string_equal(buf, "example.");
+	rows_wrap("https://example.com/x", 8, 2, buf, sizeof buf);
+	assert_string_equal(buf, "com/x");
+	/* Past the end: empty; a zero width still makes progress. */
+	rows_wrap("abc", 10, 5, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	assert_int_equal(rows_wrap("abc", 0, 0, NULL, 0), 3);
+	/* A buffer too small is cut, never overrun. */
+	rows_wrap("abcdef", 10, 0, buf, 4);
+	assert_string_equal(buf, "abc");
+
+	n = rows_wrap(reason, 20, 0, NULL, 0);
+	assert_true(n > 1);
+	all[0] = '\0';
+	for (i = 0; i < n; i++) {
+		rows_wrap(reason, 20, i, buf, sizeof buf);
+		assert_true(rows_text_width(buf) <= 20);
+		assert_true(buf[0] != '\0' && buf[0] != ' ');
+		if (i > 0)
+			strcat(all, " ");
+		strcat(all, buf);
+	}
+	assert_string_equal(all, reason);
+
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		return;
+	/* Wide characters count two columns and are never split. */
+	assert_int_equal(rows_wrap("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4,
+	    1, buf, sizeof buf), 2);
+	assert_string_equal(buf, "\xe8\xaa\x9e");
+	assert_int_equal(rows_wrap("caf\xc3\xa9 caf\xc3\xa9", 4, 1, buf,
+	    sizeof buf), 2);
+	assert_string_equal(buf, "caf\xc3\xa9");
+	setlocale(LC_CTYPE, "C");
+}
+
+/* ---- details page ---- */
+
+#define PAGE_MAX	64
+struct page {
+	size_t			n;
+	struct details_line	line[PAGE_MAX];
+	char			text[PAGE_MAX][128];
+};
+
+static void
+page_build(struct page *p, const struct row *r, int width, bool stale)
+{
+	size_t	i;
+
+	memset(p, 0, sizeof *p);
+	for (i = 0; i < PAGE_MAX; i++) {
+		if (!details_line(r, width, stale, i, &p->line[i], p->text[i],
+		    sizeof p->text[i]))
+			break;
+		assert_non_null(p->line[i].label);
+		assert_non_null(p->line[i].value);
+		if (p->line[i].style == DETAILS_MORE)
+			assert_true(rows_text_width(p->line[i].value) <=
+			    width);
+	}
+	p->n = i;
+	assert_int_equal(p->n, details_count(r, width));
+}
+
+/* The value of label under section heading, or NULL. */
+static const struct details_line *
+page_find(const struct page *p, const char *heading, const char *label)
+{
+	size_t	i;
+	bool	in = false;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->line[i].style == DETAILS_HEADING)
+			in = strcmp(p->line[i].label, heading) == 0;
+		else if (in && strcmp(p->line[i].label, label) == 0)
+			return &p->line[i];
+	}
+	return NULL;
+}
+
+static const char *
+page_value(const struct page *p, const char *heading, const char *label)
+{
+	const struct details_line	*l = page_find(p, heading, label);
+
+	return l != NULL ? l->value : NULL;
+}
+
+static void
+test_details_page(void **state)
+{
+	static const char	reason[] = "on the certified list for this "
+	    "release; checked: a supported machine type and virtio drivers";
+	struct host_snap	*hs;
+	struct guest_snap	 g;
+	struct row		 row;
+	struct page		*p;
+	const struct details_line *l;
+	char			 all[256];
+	size_t			 i;
+
+	(void)state;
+	p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	hs = mkhost("kvm-a", "kvm", HOST_DOWN, NULL, 0);
+	memset(&g, 0, sizeof g);
+	g.name = "web1";
+	g.id = "6f1c0e1e-0000-4000-8000-000000000001";
+	g.os = "Red Hat Enterprise Linux 9.2";
+	g.os_id = "rhel9.2";
+	g.virt_type = "kvm";
+	g.machine = "pc-q35-8.2";
+	g.state = GUEST_RUNNING;
+	g.have = GS_VCPUS | GS_CPU | GS_MEM | GS_MEM_MAX;
+	g.vcpus = 2;
+	g.cpu_pct = 12.5;
+	g.mem_bytes = 2147483648ull;
+	g.mem_max_bytes = 4294967296ull;
+	g.cert.status = CERT_CONDITIONAL;
+	g.cert.reason = reason;
+	g.cert.rule = "rh-kvm-rhel9";
+	g.cert.source = "https://access.example.com/articles/973163";
+	row = guest_row(&g);
+	row.hs = hs;
+	row.host_state = hs->state;
+
+	page_build(p, &row, 30, false);
+	assert_string_equal(page_value(p, "Guest", "Name"), "web1");
+	assert_string_equal(page_value(p, "Guest", "Id"), g.id);
+	assert_string_equal(page_value(p, "Guest", "OS"), g.os);
+	assert_string_equal(page_value(p, "Guest", "OS id"), "rhel9.2");
+	assert_string_equal(page_value(p, "Guest", "Virt type"), "kvm");
+	assert_string_equal(page_value(p, "Guest", "Machine type"),
+	    "pc-q35-8.2");
+	assert_string_equal(page_value(p, "Guest", "State"), "running");
+	/* Absent facts and figures are "-", never 0 or "(null)". */
+	assert_string_equal(page_value(p, "Guest", "Generation"), "-");
+	assert_string_equal(page_value(p, "Guest", "Config version"), "-");
+	assert_string_equal(page_value(p, "Guest", "Heartbeat"), "-");
+	assert_string_equal(page_value(p, "Guest", "Health"), "-");
+	assert_string_equal(page_value(p, "Figures", "vCPUs"), "2");
+	assert_string_equal(page_value(p, "Figures", "CPU%"), "12.5");
+	assert_string_equal(page_value(p, "Figures", "Memory assigned"),
+	    "2.0G");
+	assert_string_equal(page_value(p, "Figures", "Memory max"), "4.0G");
+	assert_string_equal(page_value(p, "Figures", "Memory used"), "-");
+	assert_string_equal(page_value(p, "Figures", "Disk R/W /s"), "-");
+	assert_string_equal(page_value(p, "Figures", "Net RX/TX /s"), "-");
+	assert_string_equal(page_value(p, "Figures", "Uptime"), "-");
+	assert_string_equal(page_value(p, "Host", "Name"), "kvm-a");
+	assert_string_equal(page_value(p, "Host", "Type"), "kvm");
+	assert_string_equal(page_value(p, "Host", "Platform"), "rhel-9.4");
+	assert_string_equal(page_value(p, "Host", "Hypervisor"),
+	    "QEMU 8.2.0");
+	assert_string_equal(page_value(p, "Host", "State"), "down");
+	assert_string_equal(page_value(p, "Host", "Error"),
+	    "connection refused");
+
+	/* Certification: the status with its badge, the reason wrapped to
+	 * the width (first line labelled, then continuations), the rule and
+	 * the source URL, wrapped too. */
+	l = page_find(p, "Certification", "Status");
+	assert_non_null(l);
+	assert_int_equal(l->style, DETAILS_CERT);
+	assert_int_equal(l->cert, CERT_CONDITIONAL);
+	assert_string_equal(l->value, "conditional");
+	assert_string_equal(page_value(p, "Certification", "Rule"),
+	    "rh-kvm-rhel9");
+	l = page_find(p, "Certification", "Reason");
+	assert_non_null(l);
+	i = (size_t)(l - p->line);
+	assert_int_equal(l->style, DETAILS_FIELD);
+	snprintf(all, sizeof all, "%s", l->value);
+	for (i++; p->line[i].style == DETAILS_MORE; i++) {
+		assert_string_equal(p->line[i].label, "");
+		assert_true(rows_text_width(p->line[i].value) <= 30);
+		strcat(all, " ");
+		strcat(all, p->line[i].value);
+	}
+	assert_string_equal(all, reason);
+	l = page_find(p, "Certification", "Source");
+	assert_non_null(l);
+	assert_string_equal(l->value, "https://access.example.com/art");
+	assert_int_equal(l[1].style, DETAILS_MORE);
+	assert_string_equal(l[1].value, "icles/973163");
+
+	/* The Figures title says when they are from an earlier poll. */
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->line[i].label, "Figures") == 0)
+			assert_string_equal(p->line[i].value, "");
+	page_build(p, &row, 30, true);
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->line[i].label, "Figures") == 0)
+			assert_true(p->line[i].value[0] != '\0');
+
+	/* Wider: fewer lines. Hyper-V facts, a cert without rule or source,
+	 * no host snapshot. */
+	assert_true(details_count(&row, 200) < details_count(&row, 30));
+	g.generation = 2;
+	g.config_version = "11.0";
+	g.heartbeat = "OkApplicationsHealthy";
+	g.health = HEALTH_DEGRADED;
+	g.cert.status = CERT_UNKNOWN;
+	g.cert.rule = NULL;
+	g.cert.source = NULL;
+	row.hs = NULL;
+	row.host_state = HOST_CONNECTING;
+	page_build(p, &row, 200, false);
+	assert_string_equal(page_value(p, "Guest", "Generation"), "2");
+	assert_string_equal(page_value(p, "Guest", "Config version"), "11.0");
+	assert_string_equal(page_value(p, "Guest", "Heartbeat"),
+	    "OkApplicationsHealthy");
+	assert_string_equal(page_value(p, "Guest", "Health"), "degraded");
+	assert_string_equal(page_value(p, "Certification", "Status"),
+	    "unknown");
+	assert_string_equal(page_value(p, "Certification", "Reason"), reason);
+	assert_string_equal(page_value(p, "Certification", "Rule"), "-");
+	assert_string_equal(page_value(p, "Certification", "Source"), "-");
+	assert_string_equal(page_value(p, "Host", "Platform"), "-");
+	assert_string_equal(page_value(p, "Host", "Error"), "-");
+	assert_false(details_line(&row, 200, false, p->n, &p->line[0],
+	    p->text[0], sizeof p->text[0]));
+
+	/* A host row has no page. */
+	row.kind = ROWS_HOST;
+	row.gs = NULL;
+	assert_int_equal(details_count(&row, 80), 0);
+	assert_false(details_line(&row, 80, false, 0, &p->line[0],
+	    p->text[0], sizeof p->text[0]));
+
+	snap_unref(hs);
+	free(p);
+}
+
 /* ---- list ---- */
 
 static void
@@ -649,6 +914,25 @@ test_keymap(void **state)
 	    KEYMAP_DEMO);
 	assert_null(keymap_lookup(KEYMAP_IN_FLEET, 'd'));
 	assert_null(keymap_lookup(KEYMAP_IN_FIRST_RUN, 'o'));
+	/* Enter opens a guest's details; Esc, q and Enter close them, and
+	 * the movement keys scroll the page. */
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET, '\r')->cmd,
+	    KEYMAP_DETAILS);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET,
+	    KEYMAP_FN(KEY_ENTER))->cmd, KEYMAP_DETAILS);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_DETAILS, 27)->cmd,
+	    KEYMAP_BACK);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_DETAILS, 'q')->cmd,
+	    KEYMAP_BACK);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_DETAILS, '\r')->cmd,
+	    KEYMAP_BACK);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_DETAILS, 'j')->cmd,
+	    KEYMAP_DOWN);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_DETAILS,
+	    KEYMAP_FN(KEY_NPAGE))->cmd, KEYMAP_PAGE_DOWN);
+	assert_int_equal(keymap_lookup(KEYMAP_IN_FLEET, 'q')->cmd,
+	    KEYMAP_QUIT);
+	assert_null(keymap_lookup(KEYMAP_IN_DETAILS, 'o'));
 	/* A wide character never matches a key code. */
 	assert_null(keymap_lookup(KEYMAP_IN_FLEET, KEY_DOWN));
 
@@ -735,6 +1019,8 @@ main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_fit_ascii),
 		cmocka_unit_test(test_fit_utf8),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_details_page),
 		cmocka_unit_test(test_list_scrolling),
 		cmocka_unit_test(test_list_draws_visible_only),
 		cmocka_unit_test(test_keymap),
