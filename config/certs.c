@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/lc.h"
 #include "core/cert.h"
 #include "core/err.h"
 #include "core/words.h"
@@ -87,7 +88,6 @@ static int	 certs_fail(struct certs_ctx *, const config_setting_t *,
 		     const char *, ...) __attribute__((format(printf, 3, 4)));
 static const char *certs_guess(const char *, const char *const *);
 static void	 certs_list(char *, size_t, const char *const *);
-static const char *certs_typename(const config_setting_t *);
 static int	 certs_keys(struct certs_ctx *, const config_setting_t *,
 		     const char *const *, const char *);
 static int	 certs_string(struct certs_ctx *, const config_setting_t *,
@@ -187,29 +187,6 @@ certs_list(char *buf, size_t len, const char *const *words)
 	}
 }
 
-static const char *
-certs_typename(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a number";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_GROUP:
-		return "a group { }";
-	case CONFIG_TYPE_ARRAY:
-		return "an array [ ]";
-	case CONFIG_TYPE_LIST:
-		return "a list ( )";
-	}
-	return "empty";
-}
-
 /* Refuses a member of g that is not among keys, naming the likely one. */
 static int
 certs_keys(struct certs_ctx *ctx, const config_setting_t *g,
@@ -257,7 +234,7 @@ certs_string(struct certs_ctx *ctx, const config_setting_t *g,
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return certs_fail(ctx, s, "%s: '%s' must be a string, not %s",
-		    what, name, certs_typename(s));
+		    what, name, lc_typename(s));
 	if (*config_setting_get_string(s) == '\0')
 		return certs_fail(ctx, s, "%s: '%s' is empty", what, name);
 	free(*out);
@@ -288,7 +265,7 @@ certs_strings(struct certs_ctx *ctx, const config_setting_t *g,
 		n = config_setting_length(s);
 	else
 		return certs_fail(ctx, s, "%s: '%s' must be a string or a list "
-		    "of strings, not %s", what, name, certs_typename(s));
+		    "of strings, not %s", what, name, lc_typename(s));
 	if (n == 0)
 		return certs_fail(ctx, s, "%s: '%s' is empty", what, name);
 	*out = xcalloc((size_t)n, sizeof **out);
@@ -300,7 +277,7 @@ certs_strings(struct certs_ctx *ctx, const config_setting_t *g,
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
 			return certs_fail(ctx, e, "%s: item %d of '%s' must be "
 			    "a string, not %s", what, i + 1, name,
-			    certs_typename(e));
+			    lc_typename(e));
 		v = config_setting_get_string(e);
 		if (*v == '\0')
 			return certs_fail(ctx, e, "%s: item %d of '%s' is "
@@ -330,7 +307,7 @@ certs_number(struct certs_ctx *ctx, const config_setting_t *s,
 		return 0;
 	default:
 		return certs_fail(ctx, s, "%s: '%s' must be a number, not %s",
-		    what, name, certs_typename(s));
+		    what, name, lc_typename(s));
 	}
 }
 
@@ -537,7 +514,7 @@ certs_cond(struct certs_ctx *ctx, const config_setting_t *g,
 			if (config_setting_type(ops_s) != CONFIG_TYPE_STRING) {
 				certs_fail(ctx, ops_s, "%s: '%s' of '%s' must "
 				    "be a string, not %s", what, opname,
-				    c->check, certs_typename(ops_s));
+				    c->check, lc_typename(ops_s));
 				goto out;
 			}
 			v = config_setting_get_string(ops_s);
@@ -680,7 +657,7 @@ certs_row(struct certs_ctx *ctx, const config_setting_t *g, bool rule,
 		if (!config_setting_is_list(s) && !(config_setting_is_array(s)
 		    && config_setting_length(s) == 0)) {
 			certs_fail(ctx, s, "%s: 'conditions' must be a list ( "
-			    "{ ... }, ... ), not %s", w.s, certs_typename(s));
+			    "{ ... }, ... ), not %s", w.s, lc_typename(s));
 			goto out;
 		}
 		n = (unsigned int)config_setting_length(s);
@@ -691,7 +668,7 @@ certs_row(struct certs_ctx *ctx, const config_setting_t *g, bool rule,
 			    i + 1, w.s);
 			if (!config_setting_is_group(e)) {
 				certs_fail(ctx, e, "%s must be a group { ... }, "
-				    "not %s", cw.s, certs_typename(e));
+				    "not %s", cw.s, lc_typename(e));
 				goto out;
 			}
 			r->nconds++;
@@ -786,14 +763,14 @@ certs_list_of(struct certs_ctx *ctx, const config_setting_t *s,
 		return 0;
 	if (!config_setting_is_list(s))
 		return certs_fail(ctx, s, "'%s' must be a list ( { ... }, ... "
-		    "), not %s", name, certs_typename(s));
+		    "), not %s", name, lc_typename(s));
 	n = (unsigned int)config_setting_length(s);
 	for (i = 0; i < n; i++) {
 		g = config_setting_get_elem(s, i);
 		if (!config_setting_is_group(g))
 			return certs_fail(ctx, g, "item %u of '%s' must be a "
 			    "group { ... }, not %s", i + 1, name,
-			    certs_typename(g));
+			    lc_typename(g));
 		if (kind == 0) {
 			if (certs_source(ctx, g) != 0)
 				return -1;
@@ -878,7 +855,7 @@ certs_file(struct certs_ctx *ctx)
 	if ((s = config_setting_get_member(root, "version")) != NULL) {
 		if (config_setting_type(s) != CONFIG_TYPE_INT) {
 			certs_fail(ctx, s, "'version' must be an integer, not "
-			    "%s", certs_typename(s));
+			    "%s", lc_typename(s));
 			goto out;
 		}
 		if (config_setting_get_int(s) != CERTS_VERSION) {
@@ -897,7 +874,7 @@ certs_file(struct certs_ctx *ctx)
 		if (config_setting_type(s) != CONFIG_TYPE_INT &&
 		    config_setting_type(s) != CONFIG_TYPE_INT64) {
 			certs_fail(ctx, s, "'stale_after_days' must be an "
-			    "integer, not %s", certs_typename(s));
+			    "integer, not %s", lc_typename(s));
 			goto out;
 		}
 		ll = config_setting_get_int64(s);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/lc.h"
 #include "core/conf.h"
 #include "core/err.h"
 #include "core/words.h"
@@ -46,7 +47,6 @@ static int	 cfg_fail(struct cfg_ctx *, unsigned int, const char *, ...)
 static void	 cfg_append(char *, const char *, size_t);
 static void	 cfg_guess_try(struct cfg_guess *, const char *);
 static const char *cfg_guess_result(const struct cfg_guess *);
-static const char *cfg_lc_typename(const config_setting_t *);
 static const char *cfg_want(const struct cfg_key *, char *, size_t);
 static int	 cfg_expand(struct cfg_ctx *, const config_setting_t *,
 		     const char *, char **);
@@ -133,29 +133,6 @@ cfg_guess_result(const struct cfg_guess *g)
 	if (g->best == NULL || g->dist > max)
 		return NULL;
 	return g->best;
-}
-
-static const char *
-cfg_lc_typename(const config_setting_t *s)
-{
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a number";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_GROUP:
-		return "a group { }";
-	case CONFIG_TYPE_ARRAY:
-		return "an array [ ]";
-	case CONFIG_TYPE_LIST:
-		return "a list ( )";
-	}
-	return "empty";
 }
 
 /* What a key's value must be, in words: "a number of seconds". */
@@ -264,7 +241,7 @@ cfg_bad_type(struct cfg_ctx *ctx, const struct cfg_key *k,
 
 	return cfg_fail(ctx, config_setting_source_line(s),
 	    "'%s' must be %s, not %s; e.g. %s = %s;", k->name,
-	    cfg_want(k, want, sizeof want), cfg_lc_typename(s), k->name,
+	    cfg_want(k, want, sizeof want), lc_typename(s), k->name,
 	    k->example);
 }
 
@@ -344,7 +321,7 @@ cfg_set_strings(struct cfg_ctx *ctx, const struct cfg_key *k,
 			return cfg_fail(ctx, config_setting_source_line(e),
 			    "'%s' must be a list of strings, and item %d is "
 			    "%s; e.g. %s = %s;", k->name, i + 1,
-			    cfg_lc_typename(e), k->name, k->example);
+			    lc_typename(e), k->name, k->example);
 		if (*config_setting_get_string(e) == '\0')
 			return cfg_fail(ctx, config_setting_source_line(e),
 			    "'%s': item %d is an empty string", k->name, i + 1);
@@ -569,7 +546,7 @@ cfg_hosts(struct cfg_ctx *ctx, const config_setting_t *s, struct cfg *c)
 		if (!config_setting_is_group(g))
 			return cfg_fail(ctx, config_setting_source_line(g),
 			    "each item of 'hosts' must be a group { ... }, and "
-			    "item %zu is %s", i + 1, cfg_lc_typename(g));
+			    "item %zu is %s", i + 1, lc_typename(g));
 		c->nhosts++;
 		if (cfg_host(ctx, g, &c->hosts[i]) != 0)
 			return -1;

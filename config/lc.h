@@ -1,0 +1,9 @@
+/* Small helpers over libconfig shared by the config loaders. */
+#ifndef CV_CONFIG_LC_H
+#define CV_CONFIG_LC_H
+
+#include <libconfig.h>
+
+const char	*lc_typename(const config_setting_t *);
+
+#endif
