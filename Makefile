@@ -86,6 +86,7 @@ check: deps
 	@bash tests/tui/run.sh || [ $$? -eq 77 ]
 	@bash tests/e2e/run.sh || [ $$? -eq 77 ]
 	@sh tests/sanitize.sh
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-20} sh tests/fuzz/run.sh || [ $$? -eq 77 ]
 
 check-unit: all $(UNIT_BINS)
 	@sh tests/run_unit.sh $(UNIT_BINS)
@@ -111,6 +112,10 @@ headers:
 	    echo "#include \"$$h\"" | $(CC) $(CV_CFLAGS) -fsyntax-only -x c - \
 	    || { echo "headers: $$h is not self-contained"; exit 1; }; done
 	@echo "headers: all self-contained"
+
+# libFuzzer targets (PowerShell answers, config files), FUZZ_SECONDS each.
+fuzz:
+	@sh tests/fuzz/run.sh
 
 # ASan+UBSan and TSan builds of a copy of the tree, with their runs.
 sanitize:
@@ -144,6 +149,6 @@ clean: clean-sim
 	    $(UNIT_BINS) *.d */*.d */*/*.d
 
 .PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \
-	unit-bins demo install uninstall clean
+	unit-bins fuzz demo install uninstall clean
 
 -include $(wildcard *.d */*.d)
