@@ -826,10 +826,14 @@ hv_open(const struct cfg_host *hc, const struct backend_params *bp,
 		xasprintf(&c->cmdline, "powershell.exe %s %s", ps_args, enc);
 		free(enc);
 	}
+	/* The first answer waits for PowerShell to start: it belongs to
+	 * connecting, and has the connect timeout. */
+	c->timeout_s = bp->timeout_s;
 	if (poll_once(c, err) == -1) {
 		hv_close(c);
 		return -1;
 	}
+	c->timeout_s = bp->call_timeout_s;
 	c->have_first = true;
 	host_identity(c, rh);
 	*out = c;
