@@ -787,22 +787,13 @@ certs_list_of(struct certs_ctx *ctx, const config_setting_t *s,
 static int
 certs_no_includes(struct certs_ctx *ctx, const config_setting_t *s)
 {
-	const char	*file = config_setting_source_file(s);
-	int		 i, n;
+	const config_setting_t	*inc = lc_included(s, ctx->path);
 
-	if (file != NULL && strcmp(file, ctx->path) != 0)
-		return certs_fail_at(ctx, file, config_setting_source_line(s),
-		    "@include is not supported; put these settings in a file "
-		    "of the site directory");
-	if (!config_setting_is_aggregate(s))
+	if (inc == NULL)
 		return 0;
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		if (certs_no_includes(ctx,
-		    config_setting_get_elem(s, (unsigned int)i)) != 0)
-			return -1;
-	}
-	return 0;
+	return certs_fail_at(ctx, config_setting_source_file(inc),
+	    config_setting_source_line(inc), "@include is not supported; put "
+	    "these settings in a file of the site directory");
 }
 
 /* A libconfig parse error. */

@@ -568,22 +568,14 @@ cfg_hosts(struct cfg_ctx *ctx, const config_setting_t *s, struct cfg *c)
 static int
 cfg_no_includes(struct cfg_ctx *ctx, const config_setting_t *s)
 {
-	const char	*file = config_setting_source_file(s);
-	int		 i, n;
+	const config_setting_t	*inc = lc_included(s, NULL);
 
-	if (file != NULL)
-		return cv_err_set(ctx->err, CV_E_CONFIG, "%s:%u: @include is "
-		    "not supported; put these settings in %s", file,
-		    config_setting_source_line(s), ctx->path);
-	if (!config_setting_is_aggregate(s))
+	if (inc == NULL)
 		return 0;
-	n = config_setting_length(s);
-	for (i = 0; i < n; i++) {
-		if (cfg_no_includes(ctx,
-		    config_setting_get_elem(s, (unsigned int)i)) != 0)
-			return -1;
-	}
-	return 0;
+	return cv_err_set(ctx->err, CV_E_CONFIG, "%s:%u: @include is not "
+	    "supported; put these settings in %s",
+	    config_setting_source_file(inc), config_setting_source_line(inc),
+	    ctx->path);
 }
 
 /* A libconfig parse error, with a hint for the common ones. */

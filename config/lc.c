@@ -1,6 +1,8 @@
 /* Small helpers over libconfig shared by the config loaders. Main thread. */
 #include "config/lc.h"
 
+#include <string.h>
+
 /* A setting's type as an error message names it: "a string". */
 const char *
 lc_typename(const config_setting_t *s)
@@ -23,4 +25,28 @@ lc_typename(const config_setting_t *s)
 		return "a list ( )";
 	}
 	return "empty";
+}
+
+/* The first setting under s that came from another file than main (by
+ * @include; main NULL: any named file, for text read through a FILE *),
+ * or NULL. */
+const config_setting_t *
+lc_included(const config_setting_t *s, const char *main)
+{
+	const config_setting_t	*found;
+	const char		*file = config_setting_source_file(s);
+	int			 i, n;
+
+	if (file != NULL && (main == NULL || strcmp(file, main) != 0))
+		return s;
+	if (!config_setting_is_aggregate(s))
+		return NULL;
+	n = config_setting_length(s);
+	for (i = 0; i < n; i++) {
+		found = lc_included(config_setting_get_elem(s,
+		    (unsigned int)i), main);
+		if (found != NULL)
+			return found;
+	}
+	return NULL;
 }

@@ -5,5 +5,7 @@
 #include <libconfig.h>
 
 const char	*lc_typename(const config_setting_t *);
+const config_setting_t
+		*lc_included(const config_setting_t *, const char *main);
 
 #endif
