@@ -4,6 +4,7 @@
 #define CV_TUI_KEYMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/action.h"
 
@@ -26,7 +27,20 @@
 	_(PAUSE_TOGGLE)		\
 	_(DETAILS)		\
 	_(BACK)			\
-	_(DEMO)
+	_(DEMO)			\
+	_(MARK)			\
+	_(UNMARK_ALL)		\
+	_(FILTER)		\
+	_(COMMAND)		\
+	_(HELP)			\
+	_(TREE)			\
+	_(COLLAPSE)		\
+	_(EXPAND)		\
+	_(SORT)			\
+	_(SORT_PREV)		\
+	_(SORT_NEXT)		\
+	_(CLEAR)		\
+	_(MOUSE)
 
 #define KEYMAP_CMD_ENUM(id) KEYMAP_##id,
 enum keymap_cmd {
@@ -39,6 +53,7 @@ enum keymap_cmd {
 #define KEYMAP_IN_FLEET		0x1
 #define KEYMAP_IN_FIRST_RUN	0x2
 #define KEYMAP_IN_DETAILS	0x4
+#define KEYMAP_IN_HELP		0x8
 #define KEYMAP_IN_ALL		0xff
 
 struct keymap_binding {
@@ -48,9 +63,12 @@ struct keymap_binding {
 	enum action	 action;	/* KEYMAP_ACTION */
 	const char	*hint_key;	/* in the hint bar; NULL: not shown */
 	const char	*hint;
+	const char	*help;		/* on the help screen; NULL: as the
+					   command's first binding */
 };
 
 const struct keymap_binding	*keymap_lookup(unsigned in, int key);
 const struct keymap_binding	*keymap_next(const struct keymap_binding *);
+const char			*keymap_key_name(int key, char *, size_t);
 
 #endif

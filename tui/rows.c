@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 #include <wctype.h>
 
 #include "core/conf.h"
 #include "core/fleet.h"
+#include "tui/filter.h"
 #include "core/fmt.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
@@ -23,10 +25,14 @@ struct rows_col_info {
 	int		 max;
 	bool		 right;
 	int		 drop;
+	const char	*name;
+	int		 key;
+	bool		 desc_first;
 };
 
 static const struct rows_col_info rows_cols[ROWS_COL__COUNT] = {
-#define ROWS_COL_INFO(id, t, mn, w, mx, r, d) { t, mn, w, mx, r, d },
+#define ROWS_COL_INFO(id, t, mn, w, mx, r, d, nm, k, df) \
+	{ t, mn, w, mx, r, d, nm, k, df },
 	ROWS_COL_LIST(ROWS_COL_INFO)
 #undef ROWS_COL_INFO
 };
@@ -42,6 +48,12 @@ static const enum rows_col rows_grow[] = {
 
 static void	rows_push(struct rows *, const struct row *);
 static int	rows_guest_cmp(const void *, const void *);
+static int	rows_num_cmp(bool, double, bool, double);
+static int	rows_str_cmp(const char *, const char *);
+static int	rows_col_cmp(const struct row *, const struct row *);
+static void	rows_count(struct rows *, const struct guest_snap *);
+static bool	rows_host_collapsed(const struct rows_opts *, size_t);
+static void	rows_sort(struct rows *, size_t, bool);
 static size_t	rows_char(const char *, mbstate_t *, int *, bool *);
 static void	rows_append(char *, size_t, size_t *, const char *, size_t);
 static void	rows_addf(char *, size_t, size_t *, const char *, ...)
@@ -70,33 +82,168 @@ rows_push(struct rows *r, const struct row *row)
 	r->v[r->n++] = *row;
 }
 
+/*
+ * The order qsort(3) sorts guests in: qsort takes no argument for its
+ * comparison, and rows are built on the main thread only, so the sort of
+ * the build under way is kept here.
+ */
+static struct {
+	enum rows_col	col;
+	bool		desc;
+} rows_order;
+
+/* Figures compare as numbers; a figure the host did not give sorts after
+ * every given one, whichever the direction. */
+static int
+rows_num_cmp(bool ha, double a, bool hb, double b)
+{
+	if (ha != hb)
+		return ha ? -1 : 1;
+	if (!ha || a == b)
+		return 0;
+	return (a < b ? -1 : 1) * (rows_order.desc ? -1 : 1);
+}
+
+static int
+rows_str_cmp(const char *a, const char *b)
+{
+	int	c;
+
+	if ((a == NULL) != (b == NULL))
+		return a != NULL ? -1 : 1;
+	if (a == NULL)
+		return 0;
+	c = strcmp(a, b);
+	return rows_order.desc ? -c : c;
+}
+
+static int
+rows_col_cmp(const struct row *ra, const struct row *rb)
+{
+	const struct guest_snap	*a = ra->gs, *b = rb->gs;
+	int			 c;
+
+	switch (rows_order.col) {
+	case ROWS_COL_HOST:
+		return rows_str_cmp(ra->host_name, rb->host_name);
+	case ROWS_COL_HV:
+		return rows_str_cmp(ra->host_type, rb->host_type);
+	case ROWS_COL_NAME:
+		return rows_str_cmp(a->name, b->name);
+	case ROWS_COL_STATE:
+		c = (int)a->state - (int)b->state;
+		return rows_order.desc ? -c : c;
+	case ROWS_COL_VCPU:
+		return rows_num_cmp(a->have & GS_VCPUS, a->vcpus,
+		    b->have & GS_VCPUS, b->vcpus);
+	case ROWS_COL_CPU:
+		return rows_num_cmp(a->have & GS_CPU, a->cpu_pct,
+		    b->have & GS_CPU, b->cpu_pct);
+	case ROWS_COL_MEM:
+		return rows_num_cmp(a->have & GS_MEM, (double)a->mem_bytes,
+		    b->have & GS_MEM, (double)b->mem_bytes);
+	case ROWS_COL_DISK:
+		return rows_num_cmp(a->have & GS_DISK,
+		    a->disk_rd_bps + a->disk_wr_bps, b->have & GS_DISK,
+		    b->disk_rd_bps + b->disk_wr_bps);
+	case ROWS_COL_NET:
+		return rows_num_cmp(a->have & GS_NET,
+		    a->net_rx_bps + a->net_tx_bps, b->have & GS_NET,
+		    b->net_rx_bps + b->net_tx_bps);
+	case ROWS_COL_UPTIME:
+		return rows_num_cmp(a->have & GS_UPTIME, (double)a->uptime_s,
+		    b->have & GS_UPTIME, (double)b->uptime_s);
+	case ROWS_COL_CERT:
+		c = (int)a->cert.status - (int)b->cert.status;
+		return rows_order.desc ? -c : c;
+	case ROWS_COL_OS:
+		return rows_str_cmp(a->os != NULL ? a->os : a->os_id,
+		    b->os != NULL ? b->os : b->os_id);
+	case ROWS_COL__COUNT:
+	default:
+		return 0;
+	}
+}
+
+/* The chosen column, then name and id (ascending), so equal figures keep
+ * a stable order from one refresh to the next. */
 static int
 rows_guest_cmp(const void *va, const void *vb)
 {
 	const struct row	*a = va, *b = vb;
 	int			 c;
 
+	if ((c = rows_col_cmp(a, b)) != 0)
+		return c;
 	if ((c = strcmp(a->gs->name, b->gs->name)) != 0)
+		return c;
+	if ((c = strcmp(a->host_name, b->host_name)) != 0)
 		return c;
 	return strcmp(a->gs->id, b->gs->id);
 }
 
+/* Sorts the guest rows from first to the end. In a host group, sorting
+ * by host means by name. */
+static void
+rows_sort(struct rows *r, size_t first, bool grouped)
+{
+	if (r->n - first < 2)
+		return;
+	if (grouped && (rows_order.col == ROWS_COL_HOST ||
+	    rows_order.col == ROWS_COL_HV)) {
+		rows_order.col = ROWS_COL_NAME;
+		rows_order.desc = false;
+	}
+	qsort(r->v + first, r->n - first, sizeof *r->v, rows_guest_cmp);
+}
+
+static void
+rows_count(struct rows *r, const struct guest_snap *g)
+{
+	r->guests++;
+	if (g->state == GUEST_RUNNING)
+		r->guests_running++;
+	if ((unsigned)g->state < GUEST__COUNT)
+		r->by_state[g->state]++;
+	if ((unsigned)g->cert.status < CERT__COUNT)
+		r->by_cert[g->cert.status]++;
+}
+
+static bool
+rows_host_collapsed(const struct rows_opts *o, size_t host)
+{
+	return o->collapsed != NULL && host < o->ncollapsed &&
+	    o->collapsed[host];
+}
+
 /*
  * One host row per host in view order (= cfg->hosts order), each followed
- * by its guests sorted by name. A slot never published yet (hs NULL) still
- * gets its row, named from the config, shown as connecting.
+ * by its guests that pass the filter, sorted; or, flat, every guest that
+ * passes sorted across hosts. A slot never published yet (hs NULL) still
+ * gets its row, named from the config, shown as connecting. With a filter,
+ * a host none of whose guests pass is left out. The counts are of every
+ * guest, filtered or not, but for `shown`.
  */
 void
 rows_build(struct rows *r, const struct fleet_view *view,
-    const struct cfg *cfg)
+    const struct cfg *cfg, const struct rows_opts *opts)
 {
-	const struct host_snap	*hs;
-	struct row		 row;
-	size_t			 i, g, first;
+	static const struct rows_opts	 none;
+	const struct host_snap		*hs;
+	struct row			 row;
+	size_t				 i, g, first, hrow;
+	bool				 filtered;
 
+	if (opts == NULL)
+		opts = &none;
+	filtered = opts->filter != NULL && filter_active(opts->filter);
 	r->n = 0;
 	r->hosts = r->hosts_up = r->guests = r->guests_running = 0;
+	r->shown = 0;
+	memset(r->by_state, 0, sizeof r->by_state);
+	memset(r->by_cert, 0, sizeof r->by_cert);
 	r->demo = false;
+	r->flat = opts->flat;
 	for (i = 0; i < view->n; i++) {
 		hs = view->hosts[i];
 		memset(&row, 0, sizeof row);
@@ -116,7 +263,10 @@ rows_build(struct rows *r, const struct fleet_view *view,
 		if (row.host_type == NULL)
 			row.host_type = "?";
 		row.host_state = hs != NULL ? hs->state : HOST_CONNECTING;
-		rows_push(r, &row);
+		row.collapsed = rows_host_collapsed(opts, i);
+		hrow = r->n;
+		if (!opts->flat)
+			rows_push(r, &row);
 
 		r->hosts++;
 		if (row.host_state == HOST_UP)
@@ -128,18 +278,38 @@ rows_build(struct rows *r, const struct fleet_view *view,
 
 		first = r->n;
 		row.kind = ROWS_GUEST;
+		row.collapsed = false;
 		for (g = 0; g < hs->nguests; g++) {
 			row.gs = &hs->guests[g];
+			rows_count(r, row.gs);
+			if (filtered && !filter_match(opts->filter, &row, cfg))
+				continue;
+			r->shown++;
+			if (!opts->flat) {
+				r->v[hrow].nshown++;
+				if (row.gs->state == GUEST_RUNNING)
+					r->v[hrow].nrunning++;
+				if (r->v[hrow].collapsed)
+					continue;
+			}
 			rows_push(r, &row);
-			r->guests++;
-			if (row.gs->state == GUEST_RUNNING)
-				r->guests_running++;
 		}
-		if (r->n > first) {
-			qsort(r->v + first, r->n - first, sizeof *r->v,
-			    rows_guest_cmp);
+		if (opts->flat)
+			continue;
+		if (filtered && r->v[hrow].nshown == 0) {
+			r->n = hrow;	/* nothing of this host passes */
+			continue;
+		}
+		rows_order.col = (enum rows_col)opts->sort;
+		rows_order.desc = opts->desc;
+		rows_sort(r, first, true);
+		if (r->n > first)
 			r->v[r->n - 1].last = true;
-		}
+	}
+	if (opts->flat) {
+		rows_order.col = (enum rows_col)opts->sort;
+		rows_order.desc = opts->desc;
+		rows_sort(r, 0, false);
 	}
 }
 
@@ -284,6 +454,55 @@ bool
 rows_col_right(enum rows_col c)
 {
 	return (unsigned)c < ROWS_COL__COUNT && rows_cols[c].right;
+}
+
+/* The key that sorts by column c, or 0. */
+int
+rows_col_sort_key(enum rows_col c)
+{
+	return (unsigned)c < ROWS_COL__COUNT ? rows_cols[c].key : 0;
+}
+
+bool
+rows_col_from_key(int key, enum rows_col *c)
+{
+	int	i;
+
+	for (i = 0; i < ROWS_COL__COUNT; i++)
+		if (key != 0 && rows_cols[i].key == key) {
+			*c = (enum rows_col)i;
+			return true;
+		}
+	return false;
+}
+
+/* "cpu" for `:sort cpu`. */
+const char *
+rows_col_name(enum rows_col c)
+{
+	return (unsigned)c < ROWS_COL__COUNT ? rows_cols[c].name : "";
+}
+
+bool
+rows_col_from_name(const char *name, enum rows_col *c)
+{
+	int	i;
+
+	for (i = 0; i < ROWS_COL__COUNT; i++)
+		if (strcasecmp(name, rows_cols[i].name) == 0 ||
+		    strcasecmp(name, rows_cols[i].title) == 0) {
+			*c = (enum rows_col)i;
+			return true;
+		}
+	return false;
+}
+
+/* Figures sort largest first at the first press: the busiest guest is
+ * what one looks for. */
+bool
+rows_col_desc_first(enum rows_col c)
+{
+	return (unsigned)c < ROWS_COL__COUNT && rows_cols[c].desc_first;
 }
 
 /*
@@ -434,6 +653,9 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 		    hs->hypervisor != NULL ? hs->hypervisor : "hypervisor ?",
 		    hs->platform != NULL ? hs->platform : "platform unknown",
 		    hs->nguests, hs->nguests == 1 ? "" : "s");
+		if (row->nshown < hs->nguests)
+			rows_addf(buf, len, &off, " (%zu shown)", row->nshown);
+		rows_addf(buf, len, &off, ", %zu running", row->nrunning);
 		if (hs->latency_ms >= 0)
 			rows_addf(buf, len, &off, "  %lld ms",
 			    (long long)hs->latency_ms);

@@ -17,6 +17,7 @@
 #include "tui/keymap.h"
 #include "tui/rows.h"
 #include "tui/screen_fleet.h"
+#include "tui/screen_help.h"
 #include "tui/term.h"
 
 #ifndef CV_VERSION
@@ -222,6 +223,9 @@ screen_details_key(struct ui *ui, int key)
 	case KEYMAP_BACK:
 		screen_details_close(ui);
 		return;
+	case KEYMAP_HELP:
+		screen_help_open(ui);
+		break;
 	case KEYMAP_QUIT:
 		ui->quit = true;
 		return;

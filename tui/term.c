@@ -56,6 +56,7 @@ static const struct term_style term_style_default[UI_COLOR__COUNT] = {
 	[UI_COLOR_CERT_COMMUNITY] =	{ COLOR_BLUE, -1, A_BOLD },
 	[UI_COLOR_CERT_CONDITIONAL] =	{ COLOR_YELLOW, -1, A_NORMAL },
 	[UI_COLOR_CERT_CERTIFIED] =	{ COLOR_GREEN, -1, A_NORMAL },
+	[UI_COLOR_MARK] =		{ COLOR_YELLOW, -1, A_BOLD },
 };
 
 static const struct term_style term_style_mono[UI_COLOR__COUNT] = {
@@ -85,6 +86,7 @@ static const struct term_style term_style_mono[UI_COLOR__COUNT] = {
 	[UI_COLOR_CERT_COMMUNITY] =	{ -1, -1, A_NORMAL },
 	[UI_COLOR_CERT_CONDITIONAL] =	{ -1, -1, A_NORMAL },
 	[UI_COLOR_CERT_CERTIFIED] =	{ -1, -1, A_NORMAL },
+	[UI_COLOR_MARK] =		{ -1, -1, A_BOLD | A_UNDERLINE },
 };
 
 static const struct term_theme term_themes[] = {
@@ -103,6 +105,11 @@ static const char *const term_glyphs_utf8[TERM_GLYPH__COUNT] = {
 	[TERM_GLYPH_TREE_END] =		"\xe2\x94\x94\xe2\x94\x80",	/* └─ */
 	[TERM_GLYPH_ELLIPSIS] =		"\xe2\x80\xa6",			/* … */
 	[TERM_GLYPH_INPUT] =		"_",
+	[TERM_GLYPH_SORT_UP] =		"\xe2\x96\xb2",			/* ▲ */
+	[TERM_GLYPH_SORT_DOWN] =	"\xe2\x96\xbc",			/* ▼ */
+	[TERM_GLYPH_FOLDED] =		"\xe2\x96\xb8",			/* ▸ */
+	[TERM_GLYPH_UNFOLDED] =		"\xe2\x96\xbe",			/* ▾ */
+	[TERM_GLYPH_MARK] =		"*",
 };
 
 static const char *const term_glyphs_ascii[TERM_GLYPH__COUNT] = {
@@ -110,6 +117,11 @@ static const char *const term_glyphs_ascii[TERM_GLYPH__COUNT] = {
 	[TERM_GLYPH_TREE_END] =		"`-",
 	[TERM_GLYPH_ELLIPSIS] =		"~",
 	[TERM_GLYPH_INPUT] =		"_",
+	[TERM_GLYPH_SORT_UP] =		"^",
+	[TERM_GLYPH_SORT_DOWN] =	"v",
+	[TERM_GLYPH_FOLDED] =		"+",
+	[TERM_GLYPH_UNFOLDED] =		"-",
+	[TERM_GLYPH_MARK] =		"*",
 };
 
 /*

@@ -38,7 +38,8 @@ struct cv_err;
 	_(CERT_UNKNOWN,		"cert-unknown")			\
 	_(CERT_COMMUNITY,	"cert-community")		\
 	_(CERT_CONDITIONAL,	"cert-conditional")		\
-	_(CERT_CERTIFIED,	"cert-certified")
+	_(CERT_CERTIFIED,	"cert-certified")		\
+	_(MARK,			"mark")
 
 #define UI_COLOR_ENUM(id, name) UI_COLOR_##id,
 enum ui_color {
@@ -54,6 +55,11 @@ enum term_glyph {
 	TERM_GLYPH_TREE_END,	/* its host's last guest */
 	TERM_GLYPH_ELLIPSIS,	/* truncated text; one column wide */
 	TERM_GLYPH_INPUT,	/* where typed text goes */
+	TERM_GLYPH_SORT_UP,	/* after the sort column's title */
+	TERM_GLYPH_SORT_DOWN,
+	TERM_GLYPH_FOLDED,	/* before a collapsed host's name */
+	TERM_GLYPH_UNFOLDED,
+	TERM_GLYPH_MARK,	/* before a marked guest; one column */
 	TERM_GLYPH__COUNT
 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Console tests in tmux (as tmux's regress/): runs every tests/tui/t_*.sh,
-# each in its own tmux server, and prints "tui: N passed, M failed".
+# each in its own tmux server (or those named: run.sh t_demo), and prints
+# "tui: N passed, M failed".
 # Exit 0 when all pass, 1 when one fails, 77 (skip) when tmux is missing
 # outside CI; under CI=true a missing tmux is a failure.
 set -u
@@ -23,8 +24,14 @@ fi
 
 pass=0
 fail=0
-for t in tests/tui/t_*.sh; do
-	[ -e "$t" ] || continue
+# Arguments name the tests to run (t_demo ...); none: all of them.
+if [ $# -gt 0 ]; then
+	set -- $(printf 'tests/tui/%s.sh ' "$@")
+else
+	set -- tests/tui/t_*.sh
+fi
+for t in "$@"; do
+	[ -e "$t" ] || { echo "tui: no test $t"; fail=$((fail + 1)); continue; }
 	name=$(basename "$t" .sh)
 	if bash -c '. tests/tui/lib.sh; tui_setup "$1"; trap tui_cleanup EXIT;
 	    . "$2"' _ "$name" "$t"; then

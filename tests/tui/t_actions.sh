@@ -5,7 +5,7 @@
 
 tui_shell 132 30
 tui_run_cv --demo
-tui_wait '^crossvisor .*DEMO *$' 15
+tui_wait '^crossvisor .*hosts 4/4 up.*DEMO *$' 15
 tui_wait '^ *(├─|└─) +(kvm|hyperv) +[^ ]+ +running'
 
 tui_keys j o

@@ -5,14 +5,15 @@
 
 tui_shell 80 24
 tui_run_cv --demo
-tui_wait '^crossvisor .*DEMO *$' 15
-tui_wait '^ *(\|-|├─|`-|└─) +(kvm|hyperv) +[^ ]+ +(running|paused|shutoff)'
+tui_wait '^crossvisor .*hosts 4/4 up.*DEMO *$' 15
+tui_wait '^.(\|-|├─|`-|└─) +[^ ]+ +(running|paused|shutoff)'
 
-# j: the first guest, named on line 4 (header, titles, host row above).
+# j: the first guest, named on line 5 (two header lines, titles, host row
+# above).
 tui_keys j
 tui_capture
-g=$(tui_line 4 | awk '{ print $3 }')
-[ -n "$g" ] || tui_fail "no guest on line 4: $(tui_line 4)"
+g=$(tui_line 5 | awk '{ print $2 }')
+[ -n "$g" ] || tui_fail "no guest on line 5: $(tui_line 5)"
 
 tui_keys Enter
 tui_wait '^Certification *$'
@@ -21,7 +22,7 @@ tui_wait "^  Name +$g *$"
 tui_wait '^  Status +\[.{4}\] (certified|conditional|community|unsupported|unknown) *$'
 tui_wait '^  (Rule|Source) +[^ -]'
 tui_wait '^  Reason +[^ ]'
-tui_wait '^Esc Back'
+tui_wait 'Esc Back *$'
 tui_gone '^HOST +HV +NAME'
 
 # Longer than the screen: G shows the end (figures, then the host).
@@ -34,7 +35,7 @@ tui_wait '^Guest *$'
 
 # Esc: the table, with the cursor still on the guest.
 tui_keys Escape
-tui_wait '^HOST +HV +NAME'
+tui_wait '^HOST +(HV +)?NAME'
 tui_gone '^Certification'
 tui_keys S
 tui_wait "^Shut down $g on .*\\? \\[y/N\\]"
@@ -45,7 +46,7 @@ tui_wait "$g on .*: shutdown cancelled"
 tui_keys Enter
 tui_wait '^Certification *$'
 tui_keys q
-tui_wait '^HOST +HV +NAME'
+tui_wait '^HOST +(HV +)?NAME'
 
 # On a host row Enter opens nothing.
 tui_keys g Enter

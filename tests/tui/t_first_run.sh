@@ -27,5 +27,5 @@ tui_run_cv
 tui_wait '^ *No configuration file was found' 10
 tui_keys d
 tui_wait '^crossvisor .*DEMO *$' 15
-tui_wait '^ *(├─|└─) +(kvm|hyperv) '
+tui_wait '^.(├─|└─) +[^ ]+ +(running|paused|shutoff)'
 tui_quit

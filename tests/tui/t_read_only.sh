@@ -4,8 +4,8 @@
 
 tui_shell 80 24 LANG=C NO_COLOR=1
 tui_run_cv --demo --read-only
-tui_wait '^crossvisor .*DEMO READ-ONLY *$' 15
-tui_wait '^ (\|-|`-) +(kvm|hyperv) +[^ ]+ '
+tui_wait '^crossvisor .*hosts 4/4 up.*DEMO READ-ONLY *$' 15
+tui_wait '^.(\|-|`-) +[^ ]+ +(running|paused|shutoff)'
 tui_gone '├─|└─|…'
 
 tui_keys j o

@@ -18,10 +18,14 @@
 #include "core/fleet.h"
 #include "core/snap.h"
 #include "tui/curses_wrap.h"
+#include "tui/cmdline.h"
 #include "tui/details.h"
+#include "tui/filter.h"
+#include "tui/input.h"
 #include "tui/keymap.h"
 #include "tui/list.h"
 #include "tui/rows.h"
+#include "tui/screen_help.h"
 #include "tui/ui.h"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
@@ -32,6 +36,8 @@ struct tguest {
 	const char		*name;
 	const char		*id;
 	enum guest_state	 state;
+	double			 cpu;		/* > 0: given */
+	enum cert_status	 cert;
 };
 
 static struct host_snap *
@@ -60,6 +66,12 @@ mkhost(const char *name, const char *type, enum host_state st,
 		gs.name = g[i].name;
 		gs.id = g[i].id;
 		gs.state = g[i].state;
+		gs.cert.status = g[i].cert;
+		gs.cert.reason = "";
+		if (g[i].cpu > 0) {
+			gs.have |= GS_CPU;
+			gs.cpu_pct = g[i].cpu;
+		}
 		snap_builder_add(b, &gs);
 	}
 	return snap_builder_finish(b);
@@ -81,13 +93,13 @@ view_free(struct fleet_view *v)
 }
 
 static const struct tguest web_guests[] = {
-	{ "web2", "id-web2", GUEST_RUNNING },
-	{ "app1", "id-app1", GUEST_SHUTOFF },
-	{ "db", "id-db", GUEST_RUNNING },
+	{ "web2", "id-web2", GUEST_RUNNING, 0, 0 },
+	{ "app1", "id-app1", GUEST_SHUTOFF, 0, 0 },
+	{ "db", "id-db", GUEST_RUNNING, 0, 0 },
 };
 
 static const struct tguest hv_guests[] = {
-	{ "win1", "id-win1", GUEST_PAUSED },
+	{ "win1", "id-win1", GUEST_PAUSED, 0, 0 },
 };
 
 /* ---- rows ---- */
@@ -105,7 +117,7 @@ test_rows_grouped_and_sorted(void **state)
 	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests,
 	    NITEMS(hv_guests));
 	rows_init(&r);
-	rows_build(&r, &v, NULL);
+	rows_build(&r, &v, NULL, NULL);
 
 	assert_int_equal(r.n, 6);
 	assert_int_equal(r.v[0].kind, ROWS_HOST);
@@ -151,7 +163,7 @@ test_rows_unpublished_host(void **state)
 	view_init(&v, 2);
 	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
 	rows_init(&r);
-	rows_build(&r, &v, &c);
+	rows_build(&r, &v, &c, NULL);
 
 	assert_int_equal(r.n, 3);
 	assert_null(r.v[2].hs);
@@ -170,11 +182,11 @@ static void
 test_rows_cursor_keyed(void **state)
 {
 	static const struct tguest more[] = {
-		{ "aaa", "id-aaa", GUEST_RUNNING },
-		{ "web2", "id-web2", GUEST_RUNNING },
-		{ "app1", "id-app1", GUEST_SHUTOFF },
-		{ "abc", "id-abc", GUEST_RUNNING },
-		{ "db", "id-db", GUEST_RUNNING },
+		{ "aaa", "id-aaa", GUEST_RUNNING, 0, 0 },
+		{ "web2", "id-web2", GUEST_RUNNING, 0, 0 },
+		{ "app1", "id-app1", GUEST_SHUTOFF, 0, 0 },
+		{ "abc", "id-abc", GUEST_RUNNING, 0, 0 },
+		{ "db", "id-db", GUEST_RUNNING, 0, 0 },
 	};
 	struct fleet_view	v1, v2;
 	struct rows		r;
@@ -187,7 +199,7 @@ test_rows_cursor_keyed(void **state)
 	    NITEMS(web_guests));
 	v1.hosts[1] = mkhost("hv-1", "hyperv", HOST_UP, hv_guests, 1);
 	rows_init(&r);
-	rows_build(&r, &v1, NULL);
+	rows_build(&r, &v1, NULL, NULL);
 	rows_key_of(&r, 3, &key);		/* web2 */
 	assert_true(key.guest);
 	assert_string_equal(key.id, "id-web2");
@@ -198,7 +210,7 @@ test_rows_cursor_keyed(void **state)
 	view_init(&v2, 2);
 	v2.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, more, NITEMS(more));
 	v2.hosts[1] = mkhost("hv-1", "hyperv", HOST_UP, hv_guests, 1);
-	rows_build(&r, &v2, NULL);
+	rows_build(&r, &v2, NULL, NULL);
 	view_free(&v1);
 
 	idx = rows_locate(&r, &key, 3);
@@ -224,7 +236,7 @@ test_rows_cursor_vanished(void **state)
 	view_init(&v, 1);
 	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
 	rows_init(&r);
-	rows_build(&r, &v, NULL);
+	rows_build(&r, &v, NULL, NULL);
 
 	memset(&key, 0, sizeof key);
 	key.guest = true;
@@ -259,7 +271,7 @@ test_rows_demo_flag(void **state)
 	view_init(&v, 1);
 	v.hosts[0] = snap_builder_finish(snap_builder_create(&hi, 0));
 	rows_init(&r);
-	rows_build(&r, &v, NULL);
+	rows_build(&r, &v, NULL, NULL);
 	assert_true(r.demo);
 	rows_done(&r);
 	view_free(&v);
@@ -373,13 +385,13 @@ test_host_detail(void **state)
 	    NITEMS(web_guests));
 	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
 	rows_init(&r);
-	rows_build(&r, &v, NULL);
+	rows_build(&r, &v, NULL, NULL);
 
 	assert_string_equal(rows_host_detail(&r.v[0], 100500, 2.0, buf,
-	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests  12 ms");
+	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests, 2 running  12 ms");
 	/* 20 s after the last poll with a 2 s refresh: say how old. */
 	assert_string_equal(rows_host_detail(&r.v[0], 120000, 2.0, buf,
-	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests  12 ms  "
+	    sizeof buf), "QEMU 8.2.0  rhel-9.4  3 guests, 2 running  12 ms  "
 	    "last poll 20s ago");
 	assert_string_equal(rows_host_detail(&r.v[4], 100000, 2.0, buf,
 	    sizeof buf), "connection refused  1 guest stale  "
@@ -409,7 +421,7 @@ test_rows_stale(void **state)
 	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
 	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
 	rows_init(&r);
-	rows_build(&r, &v, NULL);
+	rows_build(&r, &v, NULL, NULL);
 
 	assert_false(rows_is_stale(&r.v[1], 100000, 2.0));
 	assert_false(rows_is_stale(&r.v[1], 106000, 2.0));
@@ -450,8 +462,10 @@ test_layout(void **state)
 	int			i;
 
 	(void)state;
-	/* 80 columns: everything but OS and UPTIME; the badge stays. */
-	assert_int_equal(layout_check(80, &l), ROWS_COL__COUNT - 2);
+	/* 80 columns: everything but HV (the host row says it), OS and
+	 * UPTIME; the badge stays. */
+	assert_int_equal(layout_check(80, &l), ROWS_COL__COUNT - 3);
+	assert_int_equal(l.width[ROWS_COL_HV], 0);
 	assert_int_equal(l.width[ROWS_COL_OS], 0);
 	assert_int_equal(l.width[ROWS_COL_UPTIME], 0);
 	assert_int_equal(l.width[ROWS_COL_CERT], 7);
@@ -1003,6 +1017,279 @@ test_action_verbs(void **state)
 		assert_non_null(ui_action_verb(a));
 }
 
+
+/* ---- sort, filter, fold, flat ---- */
+
+static const struct tguest busy_guests[] = {
+	{ "web2", "id-web2", GUEST_RUNNING, 40.0, CERT_CERTIFIED },
+	{ "app1", "id-app1", GUEST_SHUTOFF, 0, CERT_UNSUPPORTED },
+	{ "db", "id-db", GUEST_RUNNING, 90.0, CERT_CONDITIONAL },
+};
+
+static const struct tguest win_guests[] = {
+	{ "win1", "id-win1", GUEST_PAUSED, 5.0, CERT_UNKNOWN },
+	{ "Web-Win", "id-ww", GUEST_RUNNING, 60.0, CERT_CERTIFIED },
+};
+
+static void
+busy_view(struct fleet_view *v, struct cfg *c)
+{
+	view_init(v, 2);
+	v->hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, busy_guests,
+	    NITEMS(busy_guests));
+	v->hosts[1] = mkhost("hv-1", "hyperv", HOST_UP, win_guests,
+	    NITEMS(win_guests));
+	cfg_init_defaults(c);
+	c->nhosts = 2;
+	c->hosts = calloc(2, sizeof *c->hosts);
+	assert_non_null(c->hosts);
+	c->hosts[0].name = strdup("kvm-a");
+	c->hosts[0].type = strdup("kvm");
+	strv_add(&c->hosts[0].tags, "prod");
+	c->hosts[1].name = strdup("hv-1");
+	c->hosts[1].type = strdup("hyperv");
+}
+
+/* The names of the guest rows, space-separated. */
+static const char *
+guest_names(const struct rows *r, char *buf, size_t len)
+{
+	size_t	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < r->n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    buf[0] != '\0' ? " " : "", r->v[i].kind == ROWS_HOST ?
+		    r->v[i].host_name : r->v[i].gs->name);
+	return buf;
+}
+
+static void
+test_rows_sort(void **state)
+{
+	struct fleet_view	v;
+	struct cfg		c;
+	struct rows		r;
+	struct rows_opts	o;
+	char			buf[256];
+
+	(void)state;
+	busy_view(&v, &c);
+	rows_init(&r);
+	memset(&o, 0, sizeof o);
+
+	/* Grouped, CPU largest first; a guest with no figure comes last. */
+	o.sort = ROWS_COL_CPU;
+	o.desc = true;
+	rows_build(&r, &v, &c, &o);
+	assert_string_equal(guest_names(&r, buf, sizeof buf),
+	    "kvm-a db web2 app1 hv-1 Web-Win win1");
+	assert_true(r.v[3].last);
+	/* Smallest first: still last. */
+	o.desc = false;
+	rows_build(&r, &v, &c, &o);
+	assert_string_equal(guest_names(&r, buf, sizeof buf),
+	    "kvm-a web2 db app1 hv-1 win1 Web-Win");
+	/* Flat: across hosts, no host rows. */
+	o.flat = true;
+	o.desc = true;
+	rows_build(&r, &v, &c, &o);
+	assert_string_equal(guest_names(&r, buf, sizeof buf),
+	    "db Web-Win web2 win1 app1");
+	assert_true(r.flat);
+	/* By certification: worst first. */
+	o.sort = ROWS_COL_CERT;
+	o.desc = false;
+	rows_build(&r, &v, &c, &o);
+	assert_string_equal(guest_names(&r, buf, sizeof buf),
+	    "app1 win1 db Web-Win web2");
+	/* Counts cover every guest. */
+	assert_int_equal(r.guests, 5);
+	assert_int_equal(r.by_state[GUEST_RUNNING], 3);
+	assert_int_equal(r.by_cert[CERT_CERTIFIED], 2);
+	assert_int_equal(r.shown, 5);
+
+	rows_done(&r);
+	view_free(&v);
+	cfg_free(&c);
+}
+
+static void
+test_rows_filter_and_fold(void **state)
+{
+	struct fleet_view	v;
+	struct cfg		c;
+	struct rows		r;
+	struct rows_opts	o;
+	struct filter		f;
+	bool			fold[2] = { true, false };
+	char			buf[256];
+
+	(void)state;
+	busy_view(&v, &c);
+	rows_init(&r);
+	filter_init(&f);
+	memset(&o, 0, sizeof o);
+	o.filter = &f;
+
+#define EXPECT(text, names) do {					\
+	filter_set(&f, text);						\
+	rows_build(&r, &v, &c, &o);					\
+	assert_string_equal(guest_names(&r, buf, sizeof buf), names);	\
+} while (0)
+	EXPECT("web", "kvm-a web2 hv-1 Web-Win");
+	EXPECT("WEB host:hv", "hv-1 Web-Win");
+	EXPECT("!web", "kvm-a app1 db hv-1 win1");
+	EXPECT("state:run", "kvm-a db web2 hv-1 Web-Win");
+	EXPECT("state:off", "kvm-a app1");
+	EXPECT("cert:unsup", "kvm-a app1");
+	EXPECT("!cert:certified tag:prod", "kvm-a app1 db");
+	EXPECT("^w.*[0-9]$", "kvm-a web2 hv-1 win1");
+	EXPECT("hv:hyperv !state:paused", "hv-1 Web-Win");
+	EXPECT("nothing-matches", "");
+	assert_int_equal(r.shown, 0);
+	assert_int_equal(r.guests, 5);
+	/* A bad regular expression matches as text, and says so. */
+	EXPECT("web2(", "");
+	assert_true(f.error[0] != '\0');
+	EXPECT("", "kvm-a app1 db web2 hv-1 Web-Win win1");
+	assert_false(filter_active(&f));
+
+	/* A collapsed host keeps its row and its roll-up. */
+	o.collapsed = fold;
+	o.ncollapsed = 2;
+	EXPECT("", "kvm-a hv-1 Web-Win win1");
+	assert_true(r.v[0].collapsed);
+	assert_int_equal(r.v[0].nshown, 3);
+	assert_int_equal(r.v[0].nrunning, 2);
+#undef EXPECT
+
+	filter_free(&f);
+	rows_done(&r);
+	view_free(&v);
+	cfg_free(&c);
+}
+
+static void
+test_cmdline(void **state)
+{
+	struct cmdline	c;
+	char		err[128], out[256], cands[256];
+
+	(void)state;
+	assert_int_equal(cmdline_parse("pause", &c, err, sizeof err), 0);
+	assert_int_equal(c.cmd, CMDLINE_ACTION);
+	assert_int_equal(c.action, ACTION_PAUSE);
+	assert_int_equal(cmdline_parse(" so cpu desc ", &c, err, sizeof err),
+	    0);
+	assert_int_equal(c.cmd, CMDLINE_SORT);
+	assert_string_equal(c.arg, "cpu desc");
+	assert_int_equal(cmdline_parse("filter host:kvm !x", &c, err,
+	    sizeof err), 0);
+	assert_string_equal(c.arg, "host:kvm !x");
+	/* "re" is reboot, reset and resume. */
+	assert_int_equal(cmdline_parse("re", &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "which one"));
+	assert_int_equal(cmdline_parse("frobnicate", &c, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "no such command"));
+
+	assert_int_equal(cmdline_complete("re", out, sizeof out, cands,
+	    sizeof cands), 3);
+	assert_string_equal(cands, "reboot reset resume");
+	assert_string_equal(out, "re");
+	assert_int_equal(cmdline_complete("pow", out, sizeof out, cands,
+	    sizeof cands), 1);
+	assert_string_equal(out, "poweroff ");
+	assert_int_equal(cmdline_complete("sort u", out, sizeof out, cands,
+	    sizeof cands), 1);
+	assert_string_equal(out, "sort uptime ");
+	assert_int_equal(cmdline_complete("filter state:run ho", out,
+	    sizeof out, cands, sizeof cands), 1);
+	assert_string_equal(out, "filter state:run host:");
+	assert_int_equal(cmdline_complete("mark ", out, sizeof out, cands,
+	    sizeof cands), 2);
+	assert_string_equal(cands, "all none");
+	assert_int_equal(cmdline_complete("pause x", out, sizeof out, cands,
+	    sizeof cands), 0);
+}
+
+static void
+test_input(void **state)
+{
+	struct input_history	h;
+	struct input		in;
+	const char		*s;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	input_history_add(&h, "host:kvm");
+	input_history_add(&h, "state:run");
+	input_history_add(&h, "state:run");
+	assert_int_equal(h.n, 2);
+
+	input_open(&in, "", &h);
+	for (s = "web db"; *s != '\0'; s++)
+		assert_int_equal(input_key(&in, *s), INPUT_CHANGED);
+	assert_string_equal(in.text, "web db");
+	assert_int_equal(input_key(&in, KEYMAP_CTRL('w')), INPUT_CHANGED);
+	assert_string_equal(in.text, "web ");
+	assert_int_equal(input_key(&in, 127), INPUT_CHANGED);
+	assert_string_equal(in.text, "web");
+	/* Up recalls, Down past the newest gives back what was typed. */
+	assert_int_equal(input_key(&in, KEYMAP_FN(KEY_UP)), INPUT_CHANGED);
+	assert_string_equal(in.text, "state:run");
+	assert_int_equal(input_key(&in, KEYMAP_FN(KEY_UP)), INPUT_CHANGED);
+	assert_string_equal(in.text, "host:kvm");
+	assert_int_equal(input_key(&in, KEYMAP_FN(KEY_UP)), INPUT_KEPT);
+	input_key(&in, KEYMAP_FN(KEY_DOWN));
+	assert_int_equal(input_key(&in, KEYMAP_FN(KEY_DOWN)), INPUT_CHANGED);
+	assert_string_equal(in.text, "web");
+	assert_int_equal(input_key(&in, KEYMAP_CTRL('u')), INPUT_CHANGED);
+	assert_string_equal(in.text, "");
+	assert_int_equal(input_key(&in, '\r'), INPUT_ACCEPT);
+	assert_int_equal(input_key(&in, 27), INPUT_CANCEL);
+	assert_int_equal(input_key(&in, KEYMAP_FN(KEY_F(5))), INPUT_IGNORED);
+}
+
+/* The help screen names every key of the table, every sort key, every
+ * filter field and every command. */
+static void
+test_help_complete(void **state)
+{
+	const struct keymap_binding	*b;
+	char				**l, all[16384], name[32], want[64];
+	size_t				 n, i;
+	int				 k;
+
+	(void)state;
+	n = screen_help_lines(&l);
+	all[0] = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof all - strlen(all), "%s\n",
+		    l[i]);
+	for (b = keymap_next(NULL); b != NULL; b = keymap_next(b)) {
+		if (b->in == KEYMAP_IN_FIRST_RUN)
+			continue;
+		keymap_key_name(b->key, name, sizeof name);
+		if (b->cmd == KEYMAP_SORT)
+			continue;
+		snprintf(want, sizeof want, " %s", name);
+		if (strstr(all, want) == NULL)
+			fail_msg("key %s is not on the help screen", name);
+	}
+	for (i = 0; i < ROWS_COL__COUNT; i++)
+		if ((k = rows_col_sort_key(i)) != 0) {
+			snprintf(want, sizeof want, "%c %s", k,
+			    rows_col_name(i));
+			assert_non_null(strstr(all, want));
+		}
+	for (i = 1; i < FILTER_F__COUNT; i++)
+		assert_non_null(strstr(all, filter_field_name(i)));
+	for (i = 0; cmdline_help(i) != NULL; i++)
+		assert_non_null(strstr(all, cmdline_help(i)));
+}
+
 int
 main(void)
 {
@@ -1026,6 +1313,11 @@ main(void)
 		cmocka_unit_test(test_keymap),
 		cmocka_unit_test(test_event_text),
 		cmocka_unit_test(test_action_verbs),
+		cmocka_unit_test(test_rows_sort),
+		cmocka_unit_test(test_rows_filter_and_fold),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_input),
+		cmocka_unit_test(test_help_complete),
 	};
 
 	return cmocka_run_group_tests_name("tui_rows", tests, NULL, NULL);
