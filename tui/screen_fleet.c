@@ -219,6 +219,7 @@ screen_fleet_titles(const struct screen_fleet_ctx *c)
 	const struct ui	*ui = c->ui;
 	char		 t[64];
 	int		 i, sorted;
+	size_t		 n;
 
 	sorted = ui->opts.sort == ROWS_COL_HOST && !ui->opts.flat ?
 	    ROWS_COL_NAME : ui->opts.sort;
@@ -226,14 +227,19 @@ screen_fleet_titles(const struct screen_fleet_ctx *c)
 	for (i = 0; i < ROWS_COL__COUNT; i++) {
 		if (c->layout.width[i] == 0)
 			continue;
-		if (i == sorted)
-			snprintf(t, sizeof t, "%s%s", rows_col_title(i),
-			    term_glyph(ui->opts.desc ? TERM_GLYPH_SORT_DOWN :
-			    TERM_GLYPH_SORT_UP));
-		else
+		if (i == sorted) {
+			/* Titles are ASCII: the arrow takes the last column
+			 * of one that fills its width. */
+			n = (size_t)c->layout.width[i] - 1;
+			if (n > strlen(rows_col_title(i)))
+				n = strlen(rows_col_title(i));
+			snprintf(t, sizeof t, "%.*s%s", (int)n,
+			    rows_col_title(i), term_glyph(ui->opts.desc ?
+			    TERM_GLYPH_SORT_DOWN : TERM_GLYPH_SORT_UP));
+		} else
 			snprintf(t, sizeof t, "%s", rows_col_title(i));
 		screen_fleet_put(SF_TITLES_Y, c->layout.x[i],
-		    c->layout.width[i], rows_col_right(i) && i != sorted,
+		    c->layout.width[i], rows_col_right(i),
 		    UI_COLOR_TITLE, t);
 	}
 }

@@ -88,6 +88,12 @@ screen_help_keys(const char *title, unsigned in)
 			if (help == NULL)
 				help = o->help;
 		}
+		/* A binding shared with other screens may carry its help
+		 * in another screen's row (F10 quits everywhere). */
+		for (o = keymap_next(NULL); help == NULL && o != NULL;
+		    o = keymap_next(o))
+			if (o->cmd == b->cmd && o->action == b->action)
+				help = o->help;
 		screen_help_add("  %-*s %s", SH_KEYS_W - 3, keys,
 		    help != NULL ? help : "");
 	}

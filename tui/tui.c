@@ -6,6 +6,7 @@
 
 #include "core/conf.h"
 #include "core/err.h"
+#include "tui/curses_wrap.h"
 #include "tui/loop.h"
 #include "tui/screen_first_run.h"
 #include "tui/screen_fleet.h"
@@ -23,6 +24,11 @@ tui_run(const struct cfg *cfg, struct engine *engine)
 		fprintf(stderr, "crossvisor: %s\n", err.msg);
 		return 2;
 	}
+	/* Off by default: a terminal that reports the mouse takes the
+	 * clicks its user meant for selecting text. */
+	if (cfg->mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	ui_init(&ui, cfg, engine, &screen_fleet_entry);
 	loop_run(&ui);
 	ui_done(&ui);

@@ -102,7 +102,7 @@ tui_quit() {
 
 	tui_keys q
 	tui_wait '^\$ ?$' 10
-	tui_gone '^HOST +HV +NAME'
+	tui_gone '^HOST +(HV +)?NAME'
 	st=$(tui_status)
 	[ "$st" = 0 ] || tui_fail "exit status $st"
 }
