@@ -238,8 +238,8 @@ rows_build(struct rows *r, const struct fleet_view *view,
 		opts = &none;
 	filtered = opts->filter != NULL && filter_active(opts->filter);
 	r->n = 0;
-	r->hosts = r->hosts_up = r->guests = r->guests_running = 0;
-	r->shown = 0;
+	r->hosts = r->hosts_up = r->hosts_down = 0;
+	r->guests = r->guests_running = r->shown = 0;
 	memset(r->by_state, 0, sizeof r->by_state);
 	memset(r->by_cert, 0, sizeof r->by_cert);
 	r->demo = false;
@@ -271,6 +271,8 @@ rows_build(struct rows *r, const struct fleet_view *view,
 		r->hosts++;
 		if (row.host_state == HOST_UP)
 			r->hosts_up++;
+		else if (row.host_state == HOST_DOWN)
+			r->hosts_down++;
 		if (hs == NULL)
 			continue;
 		if (hs->demo)

@@ -43,6 +43,7 @@ struct rows {
 	size_t		 cap;
 	size_t		 hosts;		/* for the header */
 	size_t		 hosts_up;
+	size_t		 hosts_down;
 	size_t		 guests;
 	size_t		 guests_running;
 	size_t		 shown;		/* guests passing the filter */

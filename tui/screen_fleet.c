@@ -120,7 +120,7 @@ static void
 screen_fleet_header(struct ui *ui)
 {
 	const struct rows	*r = &ui->rows;
-	char			 left[256];
+	char			 left[256], down[32];
 	int			 x = COLS;
 	size_t			 paused, off;
 	bool			 ro = ui->cfg != NULL && ui->cfg->read_only;
@@ -133,13 +133,17 @@ screen_fleet_header(struct ui *ui)
 	if (r->demo)
 		x -= (int)strlen("DEMO") + 1;
 	/* The version goes first when the flags need the room. */
-	snprintf(left, sizeof left, "crossvisor %s  hosts %zu/%zu up  "
+	down[0] = '\0';
+	if (r->hosts_down > 0)
+		snprintf(down, sizeof down, " %zu down", r->hosts_down);
+	snprintf(left, sizeof left, "crossvisor %s  hosts %zu/%zu up%s  "
 	    "guests %zu: %zu running %zu paused %zu off", CV_VERSION,
-	    r->hosts_up, r->hosts, r->guests, r->guests_running, paused, off);
+	    r->hosts_up, r->hosts, down, r->guests, r->guests_running, paused,
+	    off);
 	if (rows_text_width(left) > x)
-		snprintf(left, sizeof left, "crossvisor  hosts %zu/%zu up  "
+		snprintf(left, sizeof left, "crossvisor  hosts %zu/%zu up%s  "
 		    "guests %zu: %zu running %zu paused %zu off", r->hosts_up,
-		    r->hosts, r->guests, r->guests_running, paused, off);
+		    r->hosts, down, r->guests, r->guests_running, paused, off);
 	bar_line(SF_HEADER_Y, 0, COLS, UI_COLOR_HEADER, left);
 	x = COLS;
 

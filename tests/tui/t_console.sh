@@ -99,5 +99,9 @@ tmux -L "$TUI_SOCK" resize-window -t 0 -x 200 -y 60
 tui_wait '^HOST +HV +NAME.* UPTIME +CERT +OS *$'
 tui_wait '^ (├─|└─) +(kvm|hyperv) +[^ ]+ +(running|paused|shutoff) '
 tui_wait '^crossvisor 0.1.0  hosts 4/4 up  guests 69: '
+tmux -L "$TUI_SOCK" resize-window -t 0 -x 300 -y 80
+tui_wait '^ (├─|└─) +(kvm|hyperv) +[^ ]+ +(running|paused|shutoff) '
+tui_wait '^▾hv-lab '
+tui_wait '  q Quit *$'
 
 tui_quit

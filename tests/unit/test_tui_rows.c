@@ -135,6 +135,7 @@ test_rows_grouped_and_sorted(void **state)
 
 	assert_int_equal(r.hosts, 2);
 	assert_int_equal(r.hosts_up, 1);
+	assert_int_equal(r.hosts_down, 1);
 	assert_int_equal(r.guests, 4);
 	assert_int_equal(r.guests_running, 2);
 	assert_false(r.demo);
