@@ -8,10 +8,12 @@
 #define K_ALL	KEYMAP_IN_ALL
 #define K_FLEET	KEYMAP_IN_FLEET
 #define K_FIRST	KEYMAP_IN_FIRST_RUN
-#define K_INFO	KEYMAP_IN_DETAILS
-/* q quits, but closes the details; the movement keys scroll them. */
-#define K_QUIT	(KEYMAP_IN_ALL & ~KEYMAP_IN_DETAILS)
-#define K_MOVE	(KEYMAP_IN_FLEET | KEYMAP_IN_DETAILS)
+#define K_INFO	(KEYMAP_IN_DETAILS | KEYMAP_IN_EVENTS)
+#define K_EVENTS KEYMAP_IN_EVENTS
+/* q quits, but closes the details and the event log; the movement keys
+ * scroll them. */
+#define K_QUIT	(KEYMAP_IN_ALL & ~K_INFO)
+#define K_MOVE	(KEYMAP_IN_FLEET | K_INFO)
 #define KEYMAP_ESC	27
 
 /* In hint-bar order: the first binding of a command that has a hint is
@@ -23,6 +25,7 @@ static const struct keymap_binding keymap_table[] = {
 	{ '\r', K_INFO, KEYMAP_BACK, 0, NULL, NULL },
 	{ '\n', K_INFO, KEYMAP_BACK, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_ENTER), K_INFO, KEYMAP_BACK, 0, NULL, NULL },
+	{ KEYMAP_FN(KEY_LEFT), K_INFO, KEYMAP_BACK, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_F(10)), K_ALL, KEYMAP_QUIT, 0, NULL, NULL },
 	{ 'd', K_FIRST, KEYMAP_DEMO, 0, "d", "Demo" },
 	{ 's', K_FLEET, KEYMAP_ACTION, ACTION_START, "s", "Start" },
@@ -36,6 +39,8 @@ static const struct keymap_binding keymap_table[] = {
 	{ '\r', K_FLEET, KEYMAP_DETAILS, 0, "Enter", "Details" },
 	{ '\n', K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_ENTER), K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL },
+	{ 'e', K_FLEET, KEYMAP_EVENTS, 0, "e", "Events" },
+	{ 'e', K_EVENTS, KEYMAP_BACK, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_UP), K_MOVE, KEYMAP_UP, 0, NULL, NULL },
 	{ 'k', K_MOVE, KEYMAP_UP, 0, NULL, NULL },
 	{ KEYMAP_FN(KEY_DOWN), K_MOVE, KEYMAP_DOWN, 0, NULL, NULL },

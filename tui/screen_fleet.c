@@ -17,6 +17,7 @@
 #include "tui/rows.h"
 #include "tui/screen_confirm.h"
 #include "tui/screen_details.h"
+#include "tui/screen_events.h"
 #include "tui/term.h"
 #include "tui/ui.h"
 
@@ -392,6 +393,9 @@ screen_fleet_key(struct ui *ui, int key)
 	case KEYMAP_DETAILS:
 		if ((r = screen_fleet_guest(ui, "details")) != NULL)
 			screen_details_open(ui, r);
+		break;
+	case KEYMAP_EVENTS:
+		screen_events_open(ui);
 		break;
 	default:
 		break;

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "core/evlog.h"
 #include "tui/curses_wrap.h"
+#include "tui/history.h"
 
 /* Lines that are not the list: header, column titles, status, hints. */
 #define UI_CHROME_LINES	4
@@ -43,6 +44,9 @@ ui_init(struct ui *ui, const struct cfg *cfg, struct engine *engine,
 	ui->refresh_s = cfg != NULL && cfg->refresh > 0 ? cfg->refresh : 2.0;
 	rows_init(&ui->rows);
 	list_init(&ui->list);
+	events_init(&ui->events);
+	list_init(&ui->events_list);
+	ui->history = history_create();
 	ui->dirty = true;
 }
 
@@ -50,6 +54,9 @@ void
 ui_done(struct ui *ui)
 {
 	rows_done(&ui->rows);
+	events_done(&ui->events);
+	history_free(ui->history);
+	ui->history = NULL;
 	if (ui->have_view)
 		fleet_view_release(&ui->view);
 	ui->have_view = false;
@@ -67,6 +74,7 @@ ui_refresh(struct ui *ui)
 	if (ui->have_view && fleet_gen(ui->fleet) == ui->view.gen)
 		return false;
 	fleet_acquire(ui->fleet, &nv);
+	history_feed(ui->history, &nv);
 	rows_build(&ui->rows, &nv, ui->cfg);
 	if (ui->have_view)
 		fleet_view_release(&ui->view);
@@ -182,6 +190,8 @@ ui_read_events(struct ui *ui)
 		n = evlog_since(ui->evlog, ui->ev_seq, ev, 16);
 		for (i = 0; i < n; i++) {
 			ui->ev_seq = ev[i].seq;
+			events_add(&ui->events, &ev[i]);
+			ui->dirty = true;	/* the event log screen */
 			if (ev[i].kind != EV_ACTION && ev[i].kind != EV_NOTICE)
 				continue;
 			ui_event_text(&ev[i], line, sizeof line, &error);

@@ -10,6 +10,7 @@
 
 #include "core/action.h"
 #include "core/fleet.h"
+#include "tui/events.h"
 #include "tui/list.h"
 #include "tui/rows.h"
 
@@ -17,6 +18,7 @@ struct cfg;
 struct engine;
 struct evlog;
 struct evlog_entry;
+struct history;
 struct ui;
 
 /* A screen (as tmux's window_mode): what the loop draws and who gets the
@@ -80,6 +82,9 @@ struct ui {
 	bool			 status_error;
 	struct ui_prompt	 prompt;
 	struct ui_details	 details;
+	struct events		 events;	/* every event read */
+	struct list		 events_list;	/* the event log screen */
+	struct history		*history;	/* (owned) figures per guest */
 
 	const char		*demo_hint;	/* (borrowed) first run */
 	int			 result;	/* first run: 1 = demo */
