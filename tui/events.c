@@ -119,19 +119,25 @@ events_message(const struct evlog_entry *e)
 	return m;
 }
 
-/* The newest (up to max) action events of one guest, newest first;
- * returns how many. */
+/* The newest (up to max) actions of one guest, newest first: their
+ * outcomes, and the requests still waiting for one; returns how many. */
 size_t
 events_of_guest(const struct events *ev, const char *host,
     const char *guest, const struct evlog_entry **out, size_t max)
 {
-	size_t	i, n = 0;
+	size_t	i, j, n = 0;
+	bool	answered;
 
 	for (i = ev->n; i > 0 && n < max; i--) {
 		const struct evlog_entry *e = &ev->v[i - 1];
 
-		if ((e->kind == EV_ACTION || e->kind == EV_ACTION_START) &&
-		    strcmp(e->host, host) == 0 && strcmp(e->guest, guest) == 0)
+		if ((e->kind != EV_ACTION && e->kind != EV_ACTION_START) ||
+		    strcmp(e->host, host) != 0 || strcmp(e->guest, guest) != 0)
+			continue;
+		answered = false;
+		for (j = 0; j < n && e->kind == EV_ACTION_START; j++)
+			answered |= out[j]->action_id == e->action_id;
+		if (!answered)
 			out[n++] = e;
 	}
 	return n;

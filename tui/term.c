@@ -381,11 +381,27 @@ term_colors(void)
 	return term_is_mono() ? 0 : COLORS;
 }
 
-/* A colour the terminal can show: the default for one it lacks, and the
- * terminal's white or black where it has no default colours. */
+/* A colour the terminal can show: on one with 8 or 16 colours the nearest
+ * basic colour of a 256-colour one (the 6x6x6 cube by halves, the grey
+ * ramp as black or white), and the terminal's white or black where it
+ * has no default colours. */
 static short
 term_fit_color(short c, short fallback)
 {
+	int	v, r, g, b;
+
+	if (c >= 16 && c >= COLORS && COLORS >= 8) {
+		if (c >= 232)
+			c = c >= 244 ? COLOR_WHITE : COLOR_BLACK;
+		else {
+			v = c - 16;
+			r = v / 36 >= 3;
+			g = (v / 6) % 6 >= 3;
+			b = v % 6 >= 3;
+			c = (short)((r ? COLOR_RED : 0) | (g ? COLOR_GREEN : 0) |
+			    (b ? COLOR_BLUE : 0));
+		}
+	}
 	if (c >= COLORS)
 		c = c < 16 && COLORS >= 8 ? (short)(c - 8) : -1;
 	if (c < 0 && !term_dflt_colors)
