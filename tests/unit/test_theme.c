@@ -246,6 +246,46 @@ test_shipped(void **state)
 		theme_free(&t);
 		free(text);
 	}
+	/* default.theme sets every element (it is the compiled theme written
+	 * out), and THEMES in the man page names every one. */
+	f = fopen("themes/default.theme", "r");
+	assert_non_null(f);
+	text = calloc(1, 65536);
+	len = fread(text, 1, 65535, f);
+	fclose(f);
+	theme_init(&t, nelems);
+	assert_int_equal(theme_parse(&t, text, len, "default.theme",
+	    (const char *const *)elems, nelems, &err), 0);
+	for (i = 0; i < nelems; i++)
+		if (!t.styles[i].set)
+			fail_msg("themes/default.theme lacks '%s'", elems[i]);
+	theme_free(&t);
+	free(text);
+
+	f = fopen("man/crossvisor.conf.5", "r");
+	assert_non_null(f);
+	text = calloc(1, 1 << 20);
+	len = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	q = strstr(text, ".SH THEMES");
+	assert_non_null(q);
+	*strstr(q + 1, ".SH ") = '\0';
+	for (i = 0; i < nelems; i++) {
+		char	want[128], *o = want;
+		const char *c;
+
+		/* ".B name" or ".BR name ," with \- for each -. */
+		for (c = elems[i]; *c != '\0' && o < want + 120; c++) {
+			if (*c == '-')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o = '\0';
+		if (strstr(q, want) == NULL)
+			fail_msg("THEMES in crossvisor.conf.5 lacks '%s'",
+			    elems[i]);
+	}
+	free(text);
 	for (i = 0; i < nelems; i++)
 		free(elems[i]);
 }
