@@ -40,7 +40,7 @@ enum keymap_cmd {
 #define KEYMAP_IN_FLEET		0x1
 #define KEYMAP_IN_FIRST_RUN	0x2
 #define KEYMAP_IN_DETAILS	0x4
-#define KEYMAP_IN_EVENTS	0x8
+#define KEYMAP_IN_EVENTS	0x10
 #define KEYMAP_IN_ALL		0xff
 
 struct keymap_binding {
