@@ -7,7 +7,6 @@ tui_shell 80 24
 tui_run_cv --demo
 tui_wait '^crossvisor .*DEMO *$' 15
 tui_wait '^ *(\|-|├─|`-|└─) +(kvm|hyperv) +[^ ]+ +(running|paused|shutoff)'
-tui_wait '^kvm-prod +kvm +up' 15	# the first host's guests are in
 
 # j: the first guest, named on line 4 (header, titles, host row above).
 tui_keys j

@@ -7,7 +7,7 @@
 tui_shell 100 30 "XDG_STATE_HOME=$TUI_TMP/state"
 tui_run_cv --demo
 tui_wait '^crossvisor .*DEMO *$' 15
-tui_wait '^kvm-prod +kvm +up' 15
+tui_wait '^crossvisor .*hosts 4/4 up' 15
 
 # The first guest of the first host, running in the demo.
 tui_keys g j p
@@ -24,7 +24,7 @@ tui_wait '^TIME +KIND +HOST +GUEST +ACTION +OUTCOME +MESSAGE'
 tui_wait "^00:00:00 action +$h +$g +pause +submitted *\$"
 tui_wait "^00:00:00 action +$h +$g +pause +done +paused *\$"
 tui_wait "^00:00:00 host +$h +up "
-tui_wait '^Esc Back'
+tui_wait 'Esc Back *$'
 # Newest at the bottom: the outcome is the last event.
 last=$(grep -E '^00:00:00 ' "$TUI_TMP/screen" | tail -n 1)
 case $last in
@@ -32,7 +32,7 @@ case $last in
 *) tui_fail "the newest event is not at the bottom: $last" ;;
 esac
 tui_keys Escape
-tui_wait '^HOST +HV +NAME'
+tui_wait '^HOST +(HV +)?NAME'
 tui_gone 'Event log'
 
 # The journal: both lines, one each, quoted where needed, private.
@@ -55,7 +55,7 @@ tui_wait '^  00:00:00 +pause done: paused *$'
 tui_wait '^History +last [0-9]+ polls'
 tui_wait '^  CPU% +[▁▂▃▄▅▆▇█ ]+ [0-9]+%'
 tui_keys q
-tui_wait '^HOST +HV +NAME'
+tui_wait '^HOST +(HV +)?NAME'
 tui_quit
 
 # journal = "" turns it off.
@@ -63,11 +63,11 @@ rm -rf "$TUI_TMP/state"
 printf 'journal = "";\n' >"$TUI_TMP/nojournal.conf"
 tui_run_cv --demo -c "$TUI_TMP/nojournal.conf"
 tui_wait '^crossvisor .*DEMO *$' 15
-tui_wait '^kvm-prod +kvm +up' 15
+tui_wait '^crossvisor .*hosts 4/4 up' 15
 tui_keys e
 tui_wait "^00:00:00 host +$h +up "
 tui_keys q
-tui_wait '^HOST +HV +NAME'
+tui_wait '^HOST +(HV +)?NAME'
 tui_quit
 [ ! -e "$TUI_TMP/state/crossvisor/journal" ] ||
     tui_fail "journal written with journal = \"\""
