@@ -113,7 +113,8 @@ headers:
 	    || { echo "headers: $$h is not self-contained"; exit 1; }; done
 	@echo "headers: all self-contained"
 
-# libFuzzer targets (PowerShell answers, config files), FUZZ_SECONDS each.
+# libFuzzer targets (PowerShell answers, config files, theme files),
+# FUZZ_SECONDS each.
 fuzz:
 	@sh tests/fuzz/run.sh
 

@@ -325,6 +325,40 @@ need_hosts(const struct cfg *c)
 	}
 }
 
+/* ---- the journal ---- */
+
+/* Starts the journal of the engine's events: the config's journal path,
+ * else the XDG one; "" turns it off. A file that cannot be opened is said
+ * once (on the status line in the console, else on stderr) and the
+ * command goes on without it. */
+static void
+journal_start(struct engine *e, const struct cfg *c, bool console)
+{
+	struct evlog_entry	 ev;
+	struct cv_err		 err;
+	char			*path;
+
+	if (c->journal != NULL && *c->journal == '\0')
+		return;
+	path = c->journal != NULL ? xstrdup(c->journal) :
+	    evlog_journal_default();
+	if (path == NULL)
+		return;
+	cv_err_clear(&err);
+	if (evlog_set_journal(engine_evlog(e), path, &err) == -1) {
+		if (console) {
+			memset(&ev, 0, sizeof ev);
+			ev.kind = EV_NOTICE;
+			snprintf(ev.msg, sizeof ev.msg, "journal: %.200s; events "
+			    "are not journaled", err.msg);
+			evlog_add(engine_evlog(e), &ev);
+		} else
+			fprintf(stderr, "crossvisor: journal: %s; events are "
+			    "not journaled\n", err.msg);
+	}
+	free(path);
+}
+
 /* ---- batch ---- */
 
 /* Ready when every host has been polled polls times (twice for batch, so
@@ -427,6 +461,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	c->refresh = delay;
 
 	e = engine_create(c, matrix, backend_find);
+	journal_start(e, c, false);
 	engine_start(e);
 	wait_ready(engine_fleet(e), 2, (uint64_t)((2 * c->refresh +
 	    c->connect_timeout) * 1000) + 500);
@@ -671,6 +706,7 @@ cmd_act(int argc, char **argv, struct cfg *c,
 	}
 
 	e = engine_create(&sub, matrix, backend_find);
+	journal_start(e, &sub, false);
 	engine_start(e);
 	act_wait_hosts(e, &sub);
 	fleet_acquire(engine_fleet(e), &v);
@@ -771,6 +807,7 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	need_hosts(c);
 	stderr_capture_start(&sc);
 	e = engine_create(c, matrix, backend_find);
+	journal_start(e, c, true);
 	engine_start(e);
 	rc = tui_run(c, e);
 	engine_free(e);

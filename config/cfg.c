@@ -282,6 +282,11 @@ cfg_set_string(struct cfg_ctx *ctx, const struct cfg_key *k,
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return cfg_bad_type(ctx, k, s);
 	v = config_setting_get_string(s);
+	if (*v == '\0' && (k->flags & CFG_F_EMPTY)) {
+		free(*field);
+		*field = xstrdup("");
+		return 0;
+	}
 	if (*v == '\0')
 		return cfg_fail(ctx, config_setting_source_line(s),
 		    "'%s' is empty; give a value, e.g. %s = %s;, or remove "

@@ -66,6 +66,7 @@ enum cfg_type {
 /* Key flags. */
 #define CFG_F_PATH	0x1	/* a leading ~ or ~user is expanded */
 #define CFG_F_SECRET	0x2	/* the file must be private */
+#define CFG_F_EMPTY	0x4	/* "" is a value (it turns something off) */
 
 struct cfg_key {
 	const char		 *name;

@@ -43,6 +43,13 @@ static const struct cfg_key cfg_table[] = {
 	  .def = "\"default\"",
 	  .example = "\"~/.config/crossvisor/dark.theme\"",
 	  .help = "colour theme: a theme name or the path of a theme file" },
+	{ .name = "journal", .scope = CFG_SCOPE_TOP, .type = CFG_STRING,
+	  .off = offsetof(struct cfg, journal),
+	  .flags = CFG_F_PATH | CFG_F_EMPTY,
+	  .def = "\"$XDG_STATE_HOME/crossvisor/journal\"",
+	  .example = "\"~/crossvisor-journal.log\"",
+	  .help = "file every action and host up or down is appended to; "
+	      "\"\" for none" },
 	{ .name = "mouse", .scope = CFG_SCOPE_TOP, .type = CFG_BOOL,
 	  .off = offsetof(struct cfg, mouse),
 	  .def = "false", .example = "true",

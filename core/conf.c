@@ -81,6 +81,7 @@ cfg_free(struct cfg *c)
 	free(c->hosts);
 	free(c->path);
 	free(c->theme);
+	free(c->journal);
 	strv_free(&c->confirm_by_name_tags);
 	memset(c, 0, sizeof *c);
 }

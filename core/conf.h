@@ -43,6 +43,7 @@ struct cfg {
 	double		 poll_timeout;	/* seconds for one poll or action */
 	double		 backoff_max;	/* seconds, cap of the retry delay */
 	char		*theme;		/* (owned) */
+	char		*journal;	/* (owned) NULL: the XDG path; "": off */
 	bool		 mouse;
 	struct strv	 confirm_by_name_tags;
 	struct cfg_host	*hosts;		/* (owned) */

@@ -321,9 +321,11 @@ take_request(struct poller *p, struct action_req *req)
 	return got;
 }
 
+/* refused: the action never reached the hypervisor, or it declined it
+ * without trying (unsupported, wrong state, denied). */
 static void
 action_outcome(struct poller *p, const struct action_req *req, bool ok,
-    const char *msg)
+    bool refused, const char *msg)
 {
 	struct evlog_entry	e;
 
@@ -331,6 +333,7 @@ action_outcome(struct poller *p, const struct action_req *req, bool ok,
 	e.kind = EV_ACTION;
 	e.action_id = req->id;
 	e.ok = ok;
+	e.refused = !ok && refused;
 	strlcpy_cv(e.host, p->hc->name, sizeof e.host);
 	strlcpy_cv(e.guest, req->guest_name, sizeof e.guest);
 	strlcpy_cv(e.what, action_name(req->action), sizeof e.what);
@@ -350,7 +353,7 @@ refuse_queued(struct poller *p, const char *why)
 	while (take_request(p, &req)) {
 		snprintf(msg, sizeof msg, "%s: host %s is down: %s",
 		    action_name(req.action), p->hc->name, why);
-		action_outcome(p, &req, false, msg);
+		action_outcome(p, &req, false, true, msg);
 	}
 }
 
@@ -370,9 +373,12 @@ run_actions(struct poller *p)
 			/* A backend may say more than "done" (a no-op). */
 			snprintf(msg, sizeof msg, "%s", err.msg[0] != '\0' ?
 			    err.msg : action_past(req.action));
-			action_outcome(p, &req, true, msg);
+			action_outcome(p, &req, true, false, msg);
 		} else
-			action_outcome(p, &req, false, err.msg);
+			action_outcome(p, &req, false,
+			    err.code == CV_E_UNSUPPORTED ||
+			    err.code == CV_E_STATE || err.code == CV_E_DENIED ||
+			    err.code == CV_E_READONLY, err.msg);
 		call_end(p);
 	}
 	return any;
@@ -643,15 +649,19 @@ engine_submit(struct engine *e, size_t host, const char *guest_id,
 	}
 	p = &e->pollers[host];
 	id = evlog_next_action_id(e->evlog);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_ACTION_START;
+	ev.action_id = id;
+	strlcpy_cv(ev.host, p->hc->name, sizeof ev.host);
+	strlcpy_cv(ev.guest, guest_name, sizeof ev.guest);
+	strlcpy_cv(ev.what, action_name(a), sizeof ev.what);
+	/* Every action is in the log (and the journal) from its request. */
+	evlog_add(e->evlog, &ev);
+	ev.kind = EV_ACTION;
+	ev.refused = true;
 	if (action_check_allowed(e->cfg->read_only, a, err) == -1 ||
 	    (p->ops == NULL && cv_err_set(err, CV_E_UNSUPPORTED,
 	    "host %s has no backend", p->hc->name) == -1)) {
-		memset(&ev, 0, sizeof ev);
-		ev.kind = EV_ACTION;
-		ev.action_id = id;
-		strlcpy_cv(ev.host, p->hc->name, sizeof ev.host);
-		strlcpy_cv(ev.guest, guest_name, sizeof ev.guest);
-		strlcpy_cv(ev.what, action_name(a), sizeof ev.what);
 		strlcpy_cv(ev.msg, err->msg, sizeof ev.msg);
 		evlog_add(e->evlog, &ev);
 		return 0;
@@ -661,6 +671,8 @@ engine_submit(struct engine *e, size_t host, const char *guest_id,
 		pthread_mutex_unlock(&p->lock);
 		cv_err_set(err, CV_E_FAILED, "too many actions queued on %s",
 		    p->hc->name);
+		strlcpy_cv(ev.msg, err->msg, sizeof ev.msg);
+		evlog_add(e->evlog, &ev);
 		return 0;
 	}
 	req = &p->queue[p->nqueue++];

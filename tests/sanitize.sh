@@ -32,7 +32,8 @@ run_one() {	# name cflags env...
 		echo "sanitize: $name: unit tests FAILED"
 		return 1
 	}
-	(cd "$dir" && env "$@" ./crossvisor --demo batch -n 3 -d 0.5 --format json \
+	(cd "$dir" && env "$@" XDG_STATE_HOME="$work/state" \
+	    ./crossvisor --demo batch -n 3 -d 0.5 --format json \
 	    >/dev/null 2>"$work/$name.batch") || {
 		cat "$work/$name.batch"
 		echo "sanitize: $name: batch --demo FAILED"

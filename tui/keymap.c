@@ -9,12 +9,13 @@
 #define K_ALL	KEYMAP_IN_ALL
 #define K_FLEET	KEYMAP_IN_FLEET
 #define K_FIRST	KEYMAP_IN_FIRST_RUN
-#define K_INFO	KEYMAP_IN_DETAILS
-/* q quits, but closes the details and the help; the movement keys scroll
- * them. */
-#define K_BACK	(KEYMAP_IN_DETAILS | KEYMAP_IN_HELP)
+#define K_INFO	(KEYMAP_IN_DETAILS | KEYMAP_IN_EVENTS)
+#define K_EVENTS KEYMAP_IN_EVENTS
+/* q quits, but closes the details, the event log and the help; the
+ * movement keys scroll them. */
+#define K_BACK	(KEYMAP_IN_DETAILS | KEYMAP_IN_EVENTS | KEYMAP_IN_HELP)
 #define K_QUIT	(KEYMAP_IN_ALL & ~K_BACK)
-#define K_MOVE	(KEYMAP_IN_FLEET | KEYMAP_IN_DETAILS | KEYMAP_IN_HELP)
+#define K_MOVE	(KEYMAP_IN_FLEET | K_BACK)
 #define K_HELPS	(KEYMAP_IN_FLEET | KEYMAP_IN_DETAILS | KEYMAP_IN_HELP)
 #define KEYMAP_ESC	27
 
@@ -46,6 +47,9 @@ static const struct keymap_binding keymap_table[] = {
 	  "everything known about the guest" },
 	{ '\n', K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL, NULL },
 	{ KEYMAP_FN(KEY_ENTER), K_FLEET, KEYMAP_DETAILS, 0, NULL, NULL, NULL },
+	{ 'e', K_FLEET, KEYMAP_EVENTS, 0, "e", "Events",
+	  "the event log: every action and host up or down" },
+	{ 'e', K_EVENTS, KEYMAP_BACK, 0, NULL, NULL, NULL },
 	{ 's', K_FLEET, KEYMAP_ACTION, ACTION_START, "s", "Start",
 	  "start (the marked guests, else this one)" },
 	{ 'S', K_FLEET, KEYMAP_ACTION, ACTION_SHUTDOWN, "S", "Shutdown",

@@ -26,6 +26,7 @@
 	_(ACTION)		\
 	_(PAUSE_TOGGLE)		\
 	_(DETAILS)		\
+	_(EVENTS)		\
 	_(BACK)			\
 	_(DEMO)			\
 	_(MARK)			\
@@ -54,6 +55,7 @@ enum keymap_cmd {
 #define KEYMAP_IN_FIRST_RUN	0x2
 #define KEYMAP_IN_DETAILS	0x4
 #define KEYMAP_IN_HELP		0x8
+#define KEYMAP_IN_EVENTS	0x10
 #define KEYMAP_IN_ALL		0xff
 
 struct keymap_binding {

@@ -14,6 +14,8 @@
 #include "tui/bar.h"
 #include "tui/curses_wrap.h"
 #include "tui/details.h"
+#include "tui/events.h"
+#include "tui/history.h"
 #include "tui/keymap.h"
 #include "tui/rows.h"
 #include "tui/screen_fleet.h"
@@ -29,6 +31,17 @@
 #define SD_PAGE_Y	1
 #define SD_MIN_LINES	5
 #define SD_MIN_COLS	20
+#define SD_ACTIONS	8	/* recent actions shown */
+#define SD_EXTRA_MAX	(8 + SD_ACTIONS)
+
+/* The lines after details.c's page: the history sparklines and the
+ * guest's recent actions, which need the console's state. */
+struct sd_extra {
+	enum details_style	style;
+	char			label[32];
+	char			value[512];
+	enum ui_color		color;
+};
 
 static void	screen_details_draw(struct ui *);
 static void	screen_details_key(struct ui *, int);
@@ -36,6 +49,11 @@ static void	screen_details_close(struct ui *);
 static void	screen_details_clamp(struct ui *);
 static void	screen_details_put(int, const struct details_line *);
 static const struct row *screen_details_row(const struct ui *);
+static size_t	screen_details_extra(const struct ui *, const struct row *,
+		    struct sd_extra *);
+static void	screen_details_spark(const struct history_series *, bool,
+		    struct sd_extra *);
+static void	screen_details_put_extra(int, const struct sd_extra *);
 static size_t	screen_details_height(void);
 static int	screen_details_width(void);
 
@@ -103,15 +121,121 @@ screen_details_row(const struct ui *ui)
 	return &ui->rows.v[idx];
 }
 
+/* A sparkline of the guest's last polls that fit the value column, and
+ * the latest figure after it. */
+static void
+screen_details_spark(const struct history_series *hs, bool mem,
+    struct sd_extra *x)
+{
+	float	v[HISTORY_LEN];
+	size_t	n = 0, fit;
+	int	w = screen_details_width() - 6;
+	char	last[16] = "-";
+
+	x->style = DETAILS_FIELD;
+	x->color = UI_COLOR_SPARK;
+	strlcpy_cv(x->label, mem ? "Memory%" : "CPU%", sizeof x->label);
+	if (hs != NULL)
+		n = history_values(hs, mem, v, HISTORY_LEN);
+	fit = w > 0 ? (size_t)w : 0;
+	if (n > fit) {
+		memmove(v, v + (n - fit), fit * sizeof v[0]);
+		n = fit;
+	}
+	if (n > 0 && v[n - 1] >= 0)
+		snprintf(last, sizeof last, "%.0f%%", v[n - 1]);
+	history_spark(v, n, term_is_utf8(), x->value, sizeof x->value - 8);
+	strlcpy_cv(x->value + strlen(x->value), " ", 2);
+	strlcpy_cv(x->value + strlen(x->value), last, sizeof last);
+}
+
+/* The History and Recent actions blocks of guest row r into x; returns
+ * the number of lines. */
+static size_t
+screen_details_extra(const struct ui *ui, const struct row *r,
+    struct sd_extra *x)
+{
+	const struct history_series	*hs;
+	const struct evlog_entry	*acts[SD_ACTIONS];
+	size_t				 n = 0, na, i;
+	char				 t[32];
+
+	hs = history_find(ui->history, r->host, r->gs->id);
+	memset(x, 0, SD_EXTRA_MAX * sizeof *x);
+	x[n++].style = DETAILS_BLANK;
+	x[n].style = DETAILS_HEADING;
+	strlcpy_cv(x[n].label, "History", sizeof x[n].label);
+	snprintf(x[n++].value, sizeof x[0].value, "last %u polls, 0-100%%",
+	    hs != NULL ? hs->n : 0);
+	screen_details_spark(hs, false, &x[n++]);
+	screen_details_spark(hs, true, &x[n++]);
+
+	x[n++].style = DETAILS_BLANK;
+	x[n].style = DETAILS_HEADING;
+	strlcpy_cv(x[n].label, "Recent actions", sizeof x[n].label);
+	na = events_of_guest(&ui->events, r->host_name, r->gs->name, acts,
+	    SD_ACTIONS);
+	strlcpy_cv(x[n++].value, na == 0 ? "none since the console started" :
+	    "newest first", sizeof x[0].value);
+	for (i = 0; i < na; i++, n++) {
+		static const enum ui_color tones[] = {
+			[EVENTS_PLAIN] = UI_COLOR_DEFAULT,
+			[EVENTS_GOOD] = UI_COLOR_EVENT_DONE,
+			[EVENTS_REFUSED] = UI_COLOR_EVENT_REFUSED,
+			[EVENTS_BAD] = UI_COLOR_EVENT_FAILED,
+		};
+
+		x[n].style = DETAILS_FIELD;
+		x[n].color = tones[events_tone(acts[i])];
+		strlcpy_cv(x[n].label, events_time(acts[i], clock_wall(),
+		    !events_today(acts[i], clock_wall()), t, sizeof t),
+		    sizeof x[n].label);
+		if (acts[i]->msg[0] != '\0')
+			snprintf(x[n].value, sizeof x[n].value, "%s %s: %s",
+			    acts[i]->what, evlog_outcome(acts[i]),
+			    acts[i]->msg);
+		else
+			snprintf(x[n].value, sizeof x[n].value, "%s %s",
+			    acts[i]->what, evlog_outcome(acts[i]));
+	}
+	return n;
+}
+
+static void
+screen_details_put_extra(int y, const struct sd_extra *x)
+{
+	int	vx = DETAILS_INDENT + DETAILS_LABEL_W, w;
+
+	switch (x->style) {
+	case DETAILS_BLANK:
+		return;
+	case DETAILS_HEADING:
+		w = rows_text_width(x->label);
+		bar_line(y, 0, w, UI_COLOR_TEXT_BOLD, x->label);
+		if (x->value[0] != '\0')
+			bar_line(y, w + 2, COLS - w - 2, UI_COLOR_STALE,
+			    x->value);
+		return;
+	default:
+		bar_line(y, DETAILS_INDENT, DETAILS_LABEL_W, UI_COLOR_DEFAULT,
+		    x->label);
+		if (vx < COLS)
+			bar_line(y, vx, COLS - vx, x->color, x->value);
+		return;
+	}
+}
+
 /* Keeps the page's last line at the bottom or above: the length changes
  * with the width and with new snapshots. */
 static void
 screen_details_clamp(struct ui *ui)
 {
 	const struct row	*r = screen_details_row(ui);
+	struct sd_extra		 x[SD_EXTRA_MAX];
 	size_t			 n, h = screen_details_height();
 
-	n = r != NULL ? details_count(r, screen_details_width()) : 0;
+	n = r != NULL ? details_count(r, screen_details_width()) +
+	    screen_details_extra(ui, r, x) : 0;
 	if (n <= h)
 		ui->details.top = 0;
 	else if (ui->details.top > n - h)
@@ -165,8 +289,9 @@ screen_details_draw(struct ui *ui)
 	struct ui_details	*d = &ui->details;
 	const struct row	*r;
 	struct details_line	 l;
+	struct sd_extra		 x[SD_EXTRA_MAX];
 	char			 head[512], buf[1024];
-	size_t			 n, h, i;
+	size_t			 n, nd, nx, h, i;
 	bool			 stale;
 
 	werase(stdscr);
@@ -178,7 +303,9 @@ screen_details_draw(struct ui *ui)
 	screen_details_clamp(ui);
 	r = screen_details_row(ui);
 	h = screen_details_height();
-	n = r != NULL ? details_count(r, screen_details_width()) : 0;
+	nd = r != NULL ? details_count(r, screen_details_width()) : 0;
+	nx = r != NULL ? screen_details_extra(ui, r, x) : 0;
+	n = nd + nx;
 
 	if (n > h)
 		snprintf(head, sizeof head, "crossvisor %s  %s on %s  "
@@ -195,7 +322,12 @@ screen_details_draw(struct ui *ui)
 		bar_line(SD_PAGE_Y, 0, COLS, UI_COLOR_TEXT_BOLD, buf);
 	} else {
 		stale = rows_is_stale(r, clock_mono_ms(), ui->refresh_s);
-		for (i = 0; i < h; i++) {
+		for (i = 0; i < h && d->top + i < n; i++) {
+			if (d->top + i >= nd) {
+				screen_details_put_extra(SD_PAGE_Y + (int)i,
+				    &x[d->top + i - nd]);
+				continue;
+			}
 			if (!details_line(r, screen_details_width(), stale,
 			    d->top + i, &l, buf, sizeof buf))
 				break;

@@ -24,7 +24,9 @@
 #include "tui/screen_confirm.h"
 #include "tui/screen_details.h"
 #include "tui/screen_help.h"
+#include "tui/screen_events.h"
 #include "tui/term.h"
+#include "tui/theme.h"
 #include "tui/ui.h"
 
 #ifndef CV_VERSION
@@ -62,6 +64,7 @@ static void	screen_fleet_put(int, int, int, bool, enum ui_color,
 		    const char *);
 static int	screen_fleet_puts(int, int, enum ui_color, const char *);
 static enum ui_color screen_fleet_state_color(const struct guest_snap *);
+static attr_t	screen_fleet_accent(const struct ui *, const struct row *);
 static void	screen_fleet_act(struct ui *, enum action);
 static void	screen_fleet_toggle_pause(struct ui *);
 static size_t	screen_fleet_targets(struct ui *, enum action,
@@ -272,6 +275,18 @@ screen_fleet_state_color(const struct guest_snap *g)
 	}
 }
 
+/* The theme's accent for a host (its own, else one of its tags'), or
+ * 0: `accent.tag.prod = red` makes production hosts stand out. */
+static attr_t
+screen_fleet_accent(const struct ui *ui, const struct row *r)
+{
+	const struct strv	*tags = NULL;
+
+	if (ui->cfg != NULL && r->host < ui->cfg->nhosts)
+		tags = &ui->cfg->hosts[r->host].tags;
+	return theme_accent(r->host_name, tags);
+}
+
 /* A host row: the fold glyph and name, its type, then its state and what
  * goes with it (the reason when down, the roll-up when up) across the
  * rest. */
@@ -281,7 +296,8 @@ screen_fleet_host_row(const struct screen_fleet_ctx *c, int y,
 {
 	const struct rows_layout	*l = &c->layout;
 	enum ui_color			 base, state;
-	char				 cell[256], detail[512];
+	char				 cell[256], detail[512], fit[512];
+	attr_t				 accent;
 	int				 x, w;
 
 	base = sel ? UI_COLOR_CURSOR : UI_COLOR_HOST;
@@ -308,6 +324,11 @@ screen_fleet_host_row(const struct screen_fleet_ctx *c, int y,
 	if (w > SF_HOST_NAME_MAX)
 		w = SF_HOST_NAME_MAX;
 	screen_fleet_put(y, l->x[ROWS_COL_HOST], w, false, base, cell);
+	if (!sel && (accent = screen_fleet_accent(c->ui, r)) != 0) {
+		wattrset(stdscr, accent);
+		mvwaddstr(stdscr, y, l->x[ROWS_COL_HOST], rows_fit(cell, w,
+		    false, term_glyph(TERM_GLYPH_ELLIPSIS), fit, sizeof fit));
+	}
 	x = l->x[ROWS_COL_HOST] + w + 1;
 	if (l->width[ROWS_COL_HV] > 0 && x <= l->x[ROWS_COL_HV]) {
 		screen_fleet_put(y, l->x[ROWS_COL_HV], l->width[ROWS_COL_HV],
@@ -823,7 +844,7 @@ screen_fleet_command(struct ui *ui, const char *line)
 		    strcmp(c.arg, "all") == 0);
 		break;
 	case CMDLINE_EVENTS:
-		ui_status(ui, false, "the event log view is not here yet");
+		screen_events_open(ui);
 		break;
 	case CMDLINE_DETAILS:
 		if ((r = screen_fleet_guest(ui, "details")) != NULL)
@@ -976,6 +997,9 @@ screen_fleet_key(struct ui *ui, int key)
 		break;
 	case KEYMAP_MOUSE:
 		screen_fleet_mouse(ui);
+		break;
+	case KEYMAP_EVENTS:
+		screen_events_open(ui);
 		break;
 	default:
 		break;

@@ -51,6 +51,10 @@ static const struct term_style term_style_default[UI_COLOR__COUNT] = {
 	[UI_COLOR_HINT_LABEL] =		{ COLOR_BLACK, COLOR_CYAN, A_NORMAL },
 	[UI_COLOR_PROMPT] =		{ COLOR_YELLOW, -1, A_BOLD },
 	[UI_COLOR_TEXT_BOLD] =		{ -1, -1, A_BOLD },
+	[UI_COLOR_EVENT_DONE] =		{ COLOR_GREEN, -1, A_NORMAL },
+	[UI_COLOR_EVENT_REFUSED] =	{ COLOR_YELLOW, -1, A_BOLD },
+	[UI_COLOR_EVENT_FAILED] =	{ COLOR_RED, -1, A_BOLD },
+	[UI_COLOR_SPARK] =		{ COLOR_CYAN, -1, A_NORMAL },
 	[UI_COLOR_CERT_UNSUPPORTED] =	{ COLOR_RED, -1, A_BOLD },
 	[UI_COLOR_CERT_UNKNOWN] =	{ -1, -1, A_DIM },
 	[UI_COLOR_CERT_COMMUNITY] =	{ COLOR_BLUE, -1, A_BOLD },
@@ -81,6 +85,10 @@ static const struct term_style term_style_mono[UI_COLOR__COUNT] = {
 	[UI_COLOR_HINT_LABEL] =		{ -1, -1, A_REVERSE },
 	[UI_COLOR_PROMPT] =		{ -1, -1, A_BOLD },
 	[UI_COLOR_TEXT_BOLD] =		{ -1, -1, A_BOLD },
+	[UI_COLOR_EVENT_DONE] =		{ -1, -1, A_NORMAL },
+	[UI_COLOR_EVENT_REFUSED] =	{ -1, -1, A_BOLD },
+	[UI_COLOR_EVENT_FAILED] =	{ -1, -1, A_BOLD },
+	[UI_COLOR_SPARK] =		{ -1, -1, A_NORMAL },
 	[UI_COLOR_CERT_UNSUPPORTED] =	{ -1, -1, A_BOLD },
 	[UI_COLOR_CERT_UNKNOWN] =	{ -1, -1, A_NORMAL },
 	[UI_COLOR_CERT_COMMUNITY] =	{ -1, -1, A_NORMAL },
@@ -133,6 +141,8 @@ static const struct term_theme		*term_theme;
 static attr_t				 term_attr_tab[UI_COLOR__COUNT];
 static const char *const		*term_glyphs = term_glyphs_ascii;
 static bool				 term_utf8;
+static bool				 term_dflt_colors;
+static short				 term_next_pair;
 static int				 term_pipe[2] = { -1, -1 };
 static unsigned				 term_pending;
 static struct termios			 term_shell_tios;
@@ -289,6 +299,8 @@ term_colors_init(bool mono)
 	}
 	start_color();
 	dflt = use_default_colors() == OK;
+	term_dflt_colors = dflt;
+	term_next_pair = (short)(UI_COLOR__COUNT + 1);
 	for (i = 0; i < UI_COLOR__COUNT; i++) {
 		fg = st[i].fg;
 		bg = st[i].bg;
@@ -372,6 +384,89 @@ term_done(void)
 	delscreen(term_screen);
 	term_screen = NULL;
 	term_pending = 0;
+}
+
+/* Colours the terminal has: 0 when mono. */
+int
+term_colors(void)
+{
+	return term_is_mono() ? 0 : COLORS;
+}
+
+/* A colour the terminal can show: on one with 8 or 16 colours the nearest
+ * basic colour of a 256-colour one (the 6x6x6 cube by halves, the grey
+ * ramp as black or white), and the terminal's white or black where it
+ * has no default colours. */
+static short
+term_fit_color(short c, short fallback)
+{
+	int	v, r, g, b;
+
+	if (c >= 16 && c >= COLORS && COLORS >= 8) {
+		if (c >= 232)
+			c = c >= 244 ? COLOR_WHITE : COLOR_BLACK;
+		else {
+			v = c - 16;
+			r = v / 36 >= 3;
+			g = (v / 6) % 6 >= 3;
+			b = v % 6 >= 3;
+			c = (short)((r ? COLOR_RED : 0) | (g ? COLOR_GREEN : 0) |
+			    (b ? COLOR_BLUE : 0));
+		}
+	}
+	if (c >= COLORS)
+		c = c < 16 && COLORS >= 8 ? (short)(c - 8) : -1;
+	if (c < 0 && !term_dflt_colors)
+		c = fallback;
+	return c;
+}
+
+/* Sets element e from a theme file: its colour pair is redefined, so the
+ * screen takes it at the next refresh. Nothing happens in mono. */
+void
+term_style(enum ui_color e, short fg, short bg, attr_t attr)
+{
+	int	i = (int)e;
+
+	if (term_is_mono() || (unsigned)e >= UI_COLOR__COUNT)
+		return;
+	fg = term_fit_color(fg, COLOR_WHITE);
+	bg = term_fit_color(bg, COLOR_BLACK);
+	if (i + 1 < COLOR_PAIRS && init_pair((short)(i + 1), fg, bg) == OK)
+		term_attr_tab[i] = COLOR_PAIR(i + 1) | attr;
+	else
+		term_attr_tab[i] = attr;
+}
+
+/* A colour pair beyond the elements' (host and tag accents); A_NORMAL in
+ * mono or when the terminal has no pair left. */
+attr_t
+term_extra_pair(short fg, short bg, attr_t attr)
+{
+	short	pair;
+
+	if (term_is_mono())
+		return A_NORMAL;
+	/* COLOR_PAIR() keeps 8 bits in an attr_t. */
+	if (term_next_pair >= COLOR_PAIRS || term_next_pair <= 0 ||
+	    term_next_pair > 255)
+		return attr;
+	pair = term_next_pair++;
+	if (init_pair(pair, term_fit_color(fg, COLOR_WHITE),
+	    term_fit_color(bg, COLOR_BLACK)) != OK)
+		return attr;
+	return COLOR_PAIR(pair) | attr;
+}
+
+/* The compiled mono theme, asked for by name (theme = "mono"). */
+void
+term_use_mono(void)
+{
+	int	i;
+
+	term_theme = &term_themes[1];
+	for (i = 0; i < UI_COLOR__COUNT; i++)
+		term_attr_tab[i] = term_style_mono[i].attr;
 }
 
 bool

@@ -10,7 +10,7 @@
 
 struct cv_err;
 
-/* ---- colour elements (theme files will use the names) ---- */
+/* ---- colour elements (the names theme files use) ---- */
 
 #define UI_COLOR_LIST(_)					\
 	_(DEFAULT,		"default")			\
@@ -34,6 +34,10 @@ struct cv_err;
 	_(HINT_LABEL,		"hint-label")			\
 	_(PROMPT,		"prompt")			\
 	_(TEXT_BOLD,		"text-bold")			\
+	_(EVENT_DONE,		"event-done")			\
+	_(EVENT_REFUSED,	"event-refused")		\
+	_(EVENT_FAILED,		"event-failed")			\
+	_(SPARK,		"sparkline")			\
 	_(CERT_UNSUPPORTED,	"cert-unsupported")		\
 	_(CERT_UNKNOWN,		"cert-unknown")			\
 	_(CERT_COMMUNITY,	"cert-community")		\
@@ -78,6 +82,10 @@ bool		 term_is_utf8(void);
 
 /* ---- drawing helpers ---- */
 attr_t		 term_attr(enum ui_color);
+int		 term_colors(void);
+void		 term_style(enum ui_color, short fg, short bg, attr_t);
+attr_t		 term_extra_pair(short fg, short bg, attr_t);
+void		 term_use_mono(void);
 const char	*term_color_name(enum ui_color);
 const char	*term_glyph(enum term_glyph);
 

@@ -11,6 +11,7 @@
 #include "tui/screen_first_run.h"
 #include "tui/screen_fleet.h"
 #include "tui/term.h"
+#include "tui/theme.h"
 #include "tui/ui.h"
 
 int
@@ -18,6 +19,7 @@ tui_run(const struct cfg *cfg, struct engine *engine)
 {
 	struct ui	ui;
 	struct cv_err	err;
+	char		msg[512];
 
 	cv_err_clear(&err);
 	if (term_init(cfg->no_color, &err) == -1) {
@@ -30,8 +32,16 @@ tui_run(const struct cfg *cfg, struct engine *engine)
 		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
 		    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	ui_init(&ui, cfg, engine, &screen_fleet_entry);
+	/* A bad theme is one line, on the status line now and on stderr
+	 * (shown when the console ends), never a failure to start. */
+	if (theme_load(cfg->theme, msg, sizeof msg) == -1) {
+		ui_status(&ui, true, "%s; using the default theme", msg);
+		fprintf(stderr, "crossvisor: %s; the default theme was used\n",
+		    msg);
+	}
 	loop_run(&ui);
 	ui_done(&ui);
+	theme_unload();
 	term_done();
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "core/snap.h"
 #include "core/xmalloc.h"
 #include "tui/curses_wrap.h"
+#include "tui/history.h"
 
 static void	ui_inflight_add(struct ui *, uint64_t, const struct ui_pending *);
 static bool	ui_inflight_done(struct ui *, uint64_t);
@@ -59,6 +60,9 @@ ui_init(struct ui *ui, const struct cfg *cfg, struct engine *engine,
 	}
 	rows_init(&ui->rows);
 	list_init(&ui->list);
+	events_init(&ui->events);
+	list_init(&ui->events_list);
+	ui->history = history_create();
 	ui->dirty = true;
 }
 
@@ -66,6 +70,9 @@ void
 ui_done(struct ui *ui)
 {
 	rows_done(&ui->rows);
+	events_done(&ui->events);
+	history_free(ui->history);
+	ui->history = NULL;
 	if (ui->have_view)
 		fleet_view_release(&ui->view);
 	ui->have_view = false;
@@ -92,6 +99,7 @@ ui_refresh(struct ui *ui)
 	if (ui->have_view && fleet_gen(ui->fleet) == ui->view.gen)
 		return false;
 	fleet_acquire(ui->fleet, &nv);
+	history_feed(ui->history, &nv);
 	if (ui->have_view)
 		fleet_view_release(&ui->view);
 	ui->view = nv;
@@ -218,6 +226,8 @@ ui_read_events(struct ui *ui)
 		n = evlog_since(ui->evlog, ui->ev_seq, ev, 16);
 		for (i = 0; i < n; i++) {
 			ui->ev_seq = ev[i].seq;
+			events_add(&ui->events, &ev[i]);
+			ui->dirty = true;	/* the event log screen */
 			if (ev[i].kind != EV_ACTION && ev[i].kind != EV_NOTICE)
 				continue;
 			if (ev[i].kind == EV_ACTION)

@@ -12,6 +12,7 @@
 #include "core/fleet.h"
 #include "tui/filter.h"
 #include "tui/input.h"
+#include "tui/events.h"
 #include "tui/list.h"
 #include "tui/rows.h"
 
@@ -19,6 +20,7 @@ struct cfg;
 struct engine;
 struct evlog;
 struct evlog_entry;
+struct history;
 struct ui;
 
 /* A screen (as tmux's window_mode): what the loop draws and who gets the
@@ -111,6 +113,9 @@ struct ui {
 	bool			 status_error;
 	struct ui_prompt	 prompt;
 	struct ui_details	 details;
+	struct events		 events;	/* every event read */
+	struct list		 events_list;	/* the event log screen */
+	struct history		*history;	/* (owned) figures per guest */
 
 	/* what the fleet screen shows and how */
 	struct rows_opts	 opts;

@@ -115,8 +115,11 @@ e2e_require_crossvisor() {
 # In the background plus `wait`: a signal to the test interrupts the wait at
 # once (a foreground child would delay the trap until it ends), and teardown
 # then sweeps crossvisor, whose -c argument names $E2E_DIR.
+# The journal goes to $E2E_DIR, never to the user's state directory.
 cv() {
-    (cd "$E2E_ROOT" && exec timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
+    (cd "$E2E_ROOT" && XDG_STATE_HOME="$E2E_DIR/state" &&
+        export XDG_STATE_HOME &&
+        exec timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
     wait $!
 }
 

@@ -47,7 +47,9 @@ status=0
 build fuzz_hvps backends/hyperv_ps.c core/err.c core/xmalloc.c core/model.c || status=1
 build fuzz_cfg config/cfg.c config/cfg_table.c config/lc.c core/conf.c core/err.c \
     core/xmalloc.c core/words.c || status=1
+build fuzz_theme core/theme.c core/err.c core/xmalloc.c core/words.c || status=1
 [ $status -eq 0 ] || exit 1
 run fuzz_hvps tests/fixtures/ps || status=1
 run fuzz_cfg tests/fixtures/cfg || status=1
+run fuzz_theme tests/fuzz/corpus/theme || status=1
 exit $status

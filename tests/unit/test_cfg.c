@@ -411,7 +411,8 @@ test_bad_fixtures(void **state)
 		    "mean 'address'?)" },
 		{ "bad_unknown_far.conf", ":2: unknown key 'colours' (valid: "
 		    "refresh, slow_refresh, connect_timeout, poll_timeout, "
-		    "backoff_max, theme, mouse, confirm_by_name_tags, hosts)" },
+		    "backoff_max, theme, journal, mouse, confirm_by_name_tags, "
+		    "hosts)" },
 		{ "bad_host_key_at_top.conf", ":2: 'uri' is a host key; put it "
 		    "inside a host's group in hosts = ( { ... } )" },
 		{ "bad_type.conf", ":2: 'refresh' must be a number of seconds, "
@@ -802,7 +803,7 @@ test_table(void **state)
 			assert_true(strtod(k->def, NULL) == d);
 		}
 	}
-	assert_int_equal(ntop, 9);
+	assert_int_equal(ntop, 10);
 	assert_int_equal(nhost, 13);
 	assert_string_equal(cfg_table_find("top", "theme")->def, "\"default\"");
 	assert_false(c.mouse);

@@ -1,0 +1,35 @@
+/* Recent figures of every guest, for the details page's sparklines: the
+ * last HISTORY_LEN polls of CPU% and memory%, keyed by host index and
+ * guest id, fed with each new fleet view. Pure: no curses. Main thread. */
+#ifndef CV_TUI_HISTORY_H
+#define CV_TUI_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct fleet_view;
+
+#define HISTORY_LEN	60
+#define HISTORY_ID_MAX	128
+
+struct history_series {
+	char		id[HISTORY_ID_MAX];
+	float		cpu[HISTORY_LEN];	/* ring; < 0: not given */
+	float		mem[HISTORY_LEN];	/* % of the maximum; < 0 */
+	unsigned	n;			/* samples held */
+	unsigned	head;			/* the next slot */
+};
+
+struct history;
+
+struct history	*history_create(void);
+void		 history_free(struct history *);
+void		 history_feed(struct history *, const struct fleet_view *);
+const struct history_series *history_find(const struct history *,
+		    size_t host, const char *id);
+size_t		 history_values(const struct history_series *, bool mem,
+		    float *, size_t);
+const char	*history_spark(const float *, size_t, bool utf8, char *,
+		    size_t);
+
+#endif
