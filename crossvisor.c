@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "core/evlog.h"
 #include "core/fleet.h"
+#include "core/fleetcache.h"
 #include "core/model.h"
 #include "core/report.h"
 #include "core/snap.h"
@@ -51,6 +52,7 @@ static const char usage_text[] =
 "  audit [--format text|csv|json] [--fail-on LEVEL]\n"
 "                              certification report\n"
 "  act ACTION HOST/GUEST...    one lifecycle action on each target\n"
+"  hosts                       the configured host names, one a line\n"
 "\n"
 "actions: start shutdown reboot reset poweroff pause resume save snapshot\n"
 "\n"
@@ -389,6 +391,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	};
 	enum report_format	 fmt = REPORT_TEXT;
 	struct engine		*e;
+	struct fleet_cache	*fc;
 	long			 count = -1, i;
 	double			 delay;
 	char			*end;
@@ -428,6 +431,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 
 	e = engine_create(c, matrix, backend_find);
 	engine_start(e);
+	fc = fleet_cache_start(engine_fleet(e), c->demo);
 	wait_ready(engine_fleet(e), 2, (uint64_t)((2 * c->refresh +
 	    c->connect_timeout) * 1000) + 500);
 	next = clock_mono_ms();
@@ -444,6 +448,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 		if (ferror(stdout))
 			break;
 	}
+	fleet_cache_stop(fc);
 	engine_free(e);
 	return 0;
 }
@@ -711,6 +716,23 @@ cmd_act(int argc, char **argv, struct cfg *c,
 	return status;
 }
 
+/* ---- hosts ---- */
+
+/* The configured host names, for scripts and shell completion; nothing is
+ * connected. */
+static int
+cmd_hosts(int argc, char **argv, const struct cfg *c)
+{
+	size_t	i;
+
+	if (argc > 1)
+		die_usage("hosts: unexpected argument '%s'", argv[1]);
+	need_hosts(c);
+	for (i = 0; i < c->nhosts; i++)
+		printf("%s\n", c->hosts[i].name);
+	return ferror(stdout) ? EXIT_USAGE : 0;
+}
+
 /* ---- the console ---- */
 
 /* While curses owns the terminal, whatever a library or an ssh child writes
@@ -759,6 +781,7 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 {
 	struct stderr_capture	 sc;
 	struct engine		*e;
+	struct fleet_cache	*fc;
 	int			 rc;
 
 	if (c->path == NULL && !c->demo) {
@@ -772,7 +795,10 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	stderr_capture_start(&sc);
 	e = engine_create(c, matrix, backend_find);
 	engine_start(e);
+	/* The names for shell completion, written beside the console. */
+	fc = fleet_cache_start(engine_fleet(e), c->demo);
 	rc = tui_run(c, e);
+	fleet_cache_stop(fc);
 	engine_free(e);
 	stderr_capture_end(&sc);
 	return rc;
@@ -812,6 +838,8 @@ main(int argc, char **argv)
 			rc = cmd_act(argc - 1, argv + 1, &c, matrix);
 		else if (strcmp(argv[1], "audit") == 0)
 			rc = cmd_audit(argc - 1, argv + 1, &c, matrix);
+		else if (strcmp(argv[1], "hosts") == 0)
+			rc = cmd_hosts(argc - 1, argv + 1, &c);
 		else
 			die_usage("unknown command '%s'", argv[1]);
 	}
