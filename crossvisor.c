@@ -33,6 +33,10 @@
 
 #define EXIT_USAGE	2
 
+#ifndef CV_BINDIR
+#define CV_BINDIR	"/usr/local/bin"
+#endif
+
 struct globals {
 	const char	*config;
 	bool		 demo;
@@ -137,12 +141,15 @@ file_exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-/* A file of crossvisor's: beside the binary in a build tree (rel), else
- * where make install put it (installed). */
+/* A file of crossvisor's: beside the binary in a build tree (rel); else
+ * where make install put it (installed), also when the whole tree was
+ * installed under a staging root (make install DESTDIR=...) or moved: a
+ * binary in ROOT/usr/bin finds ROOT/usr/share/crossvisor. */
 static char *
 data_path(const char *rel, const char *installed)
 {
 	char	exe[PATH_MAX], *slash, *path;
+	size_t	elen, blen = strlen(CV_BINDIR);
 	ssize_t	n;
 
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -154,6 +161,15 @@ data_path(const char *rel, const char *installed)
 			if (file_exists(path))
 				return path;
 			free(path);
+			elen = strlen(exe);
+			if (elen > blen &&
+			    strcmp(exe + elen - blen, CV_BINDIR) == 0) {
+				exe[elen - blen] = '\0';
+				xasprintf(&path, "%s%s", exe, installed);
+				if (file_exists(path))
+					return path;
+				free(path);
+			}
 		}
 	}
 	return xstrdup(installed);
