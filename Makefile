@@ -50,7 +50,7 @@ Q_LD		 = @echo "  LD      $@";
 endif
 
 %.o: %.c
-	$(Q_CC)$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(CV_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The installation paths are compiled in: `make` then `make install
 # PREFIX=/usr` must rebuild, or the binary would look under /usr/local.

@@ -86,6 +86,9 @@ mkdir -p "$tree"
 tar xf "$base" -C "$tree"
 cp "$deb" "$tree/tmp/"
 cp /etc/resolv.conf "$tree/etc/resolv.conf" 2>/dev/null || true
+# As an installed system has it (debootstrap writes none): libvirt logs a
+# warning on every connection when the host name does not resolve.
+printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n' "$(uname -n)" >"$tree/etc/hosts"
 
 # ---- 3. install and run, in the tree ----
 cat >"$tree/tmp/inside.sh" <<INSIDE
