@@ -61,12 +61,12 @@ static const char usage_text[] =
 "actions: start shutdown reboot reset poweroff pause resume save snapshot\n"
 "\n"
 "global options (before or after the command):\n"
-"  -c FILE        configuration file\n"
-"  --demo         the built-in demo fleet instead of the configured hosts\n"
-"  --read-only    refuse every action\n"
-"  --no-color     no colours in the console\n"
-"  --version      print the version\n"
-"  -h, --help     this text\n"
+"  -c, --config FILE   configuration file\n"
+"  --demo              the built-in demo fleet instead of the configured hosts\n"
+"  --read-only         refuse every action\n"
+"  --no-color          no colours in the console\n"
+"  --version           print the version\n"
+"  -h, --help          this text\n"
 "\n"
 "See crossvisor(1) and crossvisor.conf(5).\n";
 

@@ -10,7 +10,7 @@
 
 _crossvisor_actions='start shutdown reboot reset poweroff pause resume save snapshot'
 _crossvisor_commands='batch audit act hosts'
-_crossvisor_globals='-c --config --demo --read-only --no-color --version --help'
+_crossvisor_globals='-c --config --demo --read-only --no-color --version -h --help'
 
 # The state directory, as crossvisor finds it (a relative XDG_STATE_HOME is
 # ignored, as the XDG specification says).
