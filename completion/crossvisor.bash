@@ -65,7 +65,7 @@ _crossvisor()
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
-        --format)
+        --format|-f)
             COMPREPLY=($(compgen -W 'text csv json' -- "$cur"))
             return ;;
         --fail-on)

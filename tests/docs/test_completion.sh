@@ -67,6 +67,7 @@ expect() {
 expect "commands" "act audit batch hosts" crossvisor ''
 expect "actions" "pause poweroff reboot reset resume save shutdown snapshot start" crossvisor act ''
 expect "batch --format" "csv json text" crossvisor batch --format ''
+expect "batch -f" "csv json text" crossvisor batch -f ''
 expect "audit --fail-on" "certified community conditional unknown unsupported" crossvisor audit --fail-on ''
 expect "host names of -c FILE" "hv-a/ kvm-z/" crossvisor -c "$T/crossvisor.conf" act start ''
 guests=$(grep '^hv-a/d' "$cache" | sort | tr '\n' ' ' | sed 's/ $//')
