@@ -7,6 +7,7 @@ sysconfdir	?= /etc
 pkgdatadir	 = $(datadir)/crossvisor
 libexecdir	?= $(PREFIX)/libexec
 pkglibexecdir	 = $(libexecdir)/crossvisor
+bashcompdir	?= $(datadir)/bash-completion/completions
 VERSION		 = 0.1.0
 
 CC		?= cc
@@ -19,6 +20,7 @@ WARN		 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS		?= -O2 -g
 CV_CFLAGS	 = -std=c11 $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 		   -DCV_VERSION='"$(VERSION)"' -DCV_DATADIR='"$(pkgdatadir)"' \
+		   -DCV_BINDIR='"$(bindir)"' \
 		   -DCV_LIBEXECDIR='"$(pkglibexecdir)"' \
 		   -DCV_SYSCONFDIR='"$(sysconfdir)"' -I. -MMD -MP \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -48,7 +50,15 @@ Q_LD		 = @echo "  LD      $@";
 endif
 
 %.o: %.c
-	$(Q_CC)$(CC) $(CV_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(CV_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The installation paths are compiled in: `make` then `make install
+# PREFIX=/usr` must rebuild, or the binary would look under /usr/local.
+CV_PATHS	 = $(VERSION) $(bindir) $(pkgdatadir) $(pkglibexecdir) $(sysconfdir)
+.build-paths: FORCE
+	@echo '$(CV_PATHS)' | cmp -s - $@ || echo '$(CV_PATHS)' > $@
+crossvisor.o $(LIB_OBJS) $(TUI_OBJS): .build-paths
+FORCE:
 
 backends/hyperv_scripts.c: $(PS_SCRIPTS) scripts/embed-ps.sh
 	@echo "  GEN     $@"
@@ -72,6 +82,11 @@ tests/unit/test_%: tests/unit/test_%.c libcv.a
 	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< libcv.a \
 	    $(CMOCKA) $(LIBS_LIB)
 
+# The names the man pages must document, dumped from the code's tables.
+tests/docs/names: tests/docs/names.c $(TUI_OBJS) libcv.a
+	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TUI_OBJS) \
+	    libcv.a $(LIBS_TUI) $(LIBS_LIB)
+
 deps:
 	@sh scripts/deps.sh
 
@@ -79,9 +94,10 @@ deps:
 unit-bins: $(UNIT_BINS)
 
 check: deps
-	@$(MAKE) --no-print-directory all unit-bins
+	@$(MAKE) --no-print-directory all unit-bins tests/docs/names
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@$(MAKE) --no-print-directory lint headers
+	@bash tests/docs/run.sh
 	@bash tests/sim/test_hvsim.sh
 	@bash tests/tui/run.sh || [ $$? -eq 77 ]
 	@bash tests/e2e/run.sh || [ $$? -eq 77 ]
@@ -96,6 +112,16 @@ check-tui: all
 
 check-e2e: all
 	@bash tests/e2e/run.sh
+
+# Man pages against the code's tables, their rendering, install/uninstall
+# and shell completion.
+check-docs: all tests/docs/names
+	@bash tests/docs/run.sh
+
+# Builds the Debian package and installs it in a fresh Debian 12 tree (root,
+# network, minutes): not part of check.
+check-deb:
+	@bash tests/pkg/test_deb.sh
 
 # Dependency rules of the layers (STYLE.md 1).
 lint:
@@ -126,10 +152,13 @@ demo: deps all
 	./crossvisor --demo
 
 # ---- install ----
+# PREFIX, DESTDIR, bindir, datadir, mandir, sysconfdir, libexecdir and
+# bashcompdir are honoured. Nothing goes in sysconfdir: the example config
+# is in $(pkgdatadir), and sysconfdir/crossvisor is the site's.
 install: all install-sim
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 \
 	    $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(pkgdatadir)/demo \
-	    $(DESTDIR)$(pkgdatadir)/themes
+	    $(DESTDIR)$(pkgdatadir)/themes $(DESTDIR)$(bashcompdir)
 	install -m 755 crossvisor $(DESTDIR)$(bindir)/crossvisor
 	install -m 644 man/crossvisor.1 $(DESTDIR)$(mandir)/man1/
 	install -m 644 man/crossvisor.conf.5 $(DESTDIR)$(mandir)/man5/
@@ -137,19 +166,22 @@ install: all install-sim
 	$(if $(wildcard themes/*.theme),install -m 644 themes/*.theme $(DESTDIR)$(pkgdatadir)/themes/)
 	install -m 644 config/crossvisor.conf $(DESTDIR)$(pkgdatadir)/crossvisor.conf.example
 	install -m 644 config/certifications.conf $(DESTDIR)$(pkgdatadir)/certifications.conf
+	install -m 644 completion/crossvisor.bash $(DESTDIR)$(bashcompdir)/crossvisor
 
-uninstall:
+uninstall: uninstall-sim
 	rm -f $(DESTDIR)$(bindir)/crossvisor \
 	    $(DESTDIR)$(mandir)/man1/crossvisor.1 \
-	    $(DESTDIR)$(mandir)/man5/crossvisor.conf.5
+	    $(DESTDIR)$(mandir)/man5/crossvisor.conf.5 \
+	    $(DESTDIR)$(bashcompdir)/crossvisor
 	rm -rf $(DESTDIR)$(pkgdatadir)
+	-rmdir $(DESTDIR)$(pkglibexecdir) 2>/dev/null
 
 clean: clean-sim
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
 	    backends/hyperv_scripts.c \
-	    $(UNIT_BINS) *.d */*.d */*/*.d
+	    $(UNIT_BINS) tests/docs/names *.d */*.d */*/*.d .build-paths
 
-.PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \
-	unit-bins fuzz demo install uninstall clean
+.PHONY: all deps check check-unit check-tui check-e2e check-docs check-deb \
+	lint headers sanitize unit-bins fuzz demo install uninstall clean FORCE
 
 -include $(wildcard *.d */*.d)

@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "core/evlog.h"
 #include "core/fleet.h"
+#include "core/fleetcache.h"
 #include "core/model.h"
 #include "core/report.h"
 #include "core/snap.h"
@@ -31,6 +32,10 @@
 #include "tui/tui.h"
 
 #define EXIT_USAGE	2
+
+#ifndef CV_BINDIR
+#define CV_BINDIR	"/usr/local/bin"
+#endif
 
 struct globals {
 	const char	*config;
@@ -51,16 +56,17 @@ static const char usage_text[] =
 "  audit [--format text|csv|json] [--fail-on LEVEL]\n"
 "                              certification report\n"
 "  act ACTION HOST/GUEST...    one lifecycle action on each target\n"
+"  hosts                       the configured host names, one a line\n"
 "\n"
 "actions: start shutdown reboot reset poweroff pause resume save snapshot\n"
 "\n"
 "global options (before or after the command):\n"
-"  -c FILE        configuration file\n"
-"  --demo         the built-in demo fleet instead of the configured hosts\n"
-"  --read-only    refuse every action\n"
-"  --no-color     no colours in the console\n"
-"  --version      print the version\n"
-"  -h, --help     this text\n"
+"  -c, --config FILE   configuration file\n"
+"  --demo              the built-in demo fleet instead of the configured hosts\n"
+"  --read-only         refuse every action\n"
+"  --no-color          no colours in the console\n"
+"  --version           print the version\n"
+"  -h, --help          this text\n"
 "\n"
 "See crossvisor(1) and crossvisor.conf(5).\n";
 
@@ -135,12 +141,15 @@ file_exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-/* A file of crossvisor's: beside the binary in a build tree (rel), else
- * where make install put it (installed). */
+/* A file of crossvisor's: beside the binary in a build tree (rel); else
+ * where make install put it (installed), also when the whole tree was
+ * installed under a staging root (make install DESTDIR=...) or moved: a
+ * binary in ROOT/usr/bin finds ROOT/usr/share/crossvisor. */
 static char *
 data_path(const char *rel, const char *installed)
 {
 	char	exe[PATH_MAX], *slash, *path;
+	size_t	elen, blen = strlen(CV_BINDIR);
 	ssize_t	n;
 
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -152,6 +161,15 @@ data_path(const char *rel, const char *installed)
 			if (file_exists(path))
 				return path;
 			free(path);
+			elen = strlen(exe);
+			if (elen > blen &&
+			    strcmp(exe + elen - blen, CV_BINDIR) == 0) {
+				exe[elen - blen] = '\0';
+				xasprintf(&path, "%s%s", exe, installed);
+				if (file_exists(path))
+					return path;
+				free(path);
+			}
 		}
 	}
 	return xstrdup(installed);
@@ -423,6 +441,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	};
 	enum report_format	 fmt = REPORT_TEXT;
 	struct engine		*e;
+	struct fleet_cache	*fc;
 	long			 count = -1, i;
 	double			 delay;
 	char			*end;
@@ -463,6 +482,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	e = engine_create(c, matrix, backend_find);
 	journal_start(e, c, false);
 	engine_start(e);
+	fc = fleet_cache_start(engine_fleet(e), c->demo);
 	wait_ready(engine_fleet(e), 2, (uint64_t)((2 * c->refresh +
 	    c->connect_timeout) * 1000) + 500);
 	next = clock_mono_ms();
@@ -479,6 +499,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 		if (ferror(stdout))
 			break;
 	}
+	fleet_cache_stop(fc);
 	engine_free(e);
 	return 0;
 }
@@ -747,6 +768,23 @@ cmd_act(int argc, char **argv, struct cfg *c,
 	return status;
 }
 
+/* ---- hosts ---- */
+
+/* The configured host names, for scripts and shell completion; nothing is
+ * connected. */
+static int
+cmd_hosts(int argc, char **argv, const struct cfg *c)
+{
+	size_t	i;
+
+	if (argc > 1)
+		die_usage("hosts: unexpected argument '%s'", argv[1]);
+	need_hosts(c);
+	for (i = 0; i < c->nhosts; i++)
+		printf("%s\n", c->hosts[i].name);
+	return ferror(stdout) ? EXIT_USAGE : 0;
+}
+
 /* ---- the console ---- */
 
 /* While curses owns the terminal, whatever a library or an ssh child writes
@@ -795,6 +833,7 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 {
 	struct stderr_capture	 sc;
 	struct engine		*e;
+	struct fleet_cache	*fc;
 	int			 rc;
 
 	if (c->path == NULL && !c->demo) {
@@ -809,7 +848,10 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	e = engine_create(c, matrix, backend_find);
 	journal_start(e, c, true);
 	engine_start(e);
+	/* The names for shell completion, written beside the console. */
+	fc = fleet_cache_start(engine_fleet(e), c->demo);
 	rc = tui_run(c, e);
+	fleet_cache_stop(fc);
 	engine_free(e);
 	stderr_capture_end(&sc);
 	return rc;
@@ -849,6 +891,8 @@ main(int argc, char **argv)
 			rc = cmd_act(argc - 1, argv + 1, &c, matrix);
 		else if (strcmp(argv[1], "audit") == 0)
 			rc = cmd_audit(argc - 1, argv + 1, &c, matrix);
+		else if (strcmp(argv[1], "hosts") == 0)
+			rc = cmd_hosts(argc - 1, argv + 1, &c);
 		else
 			die_usage("unknown command '%s'", argv[1]);
 	}

@@ -32,7 +32,7 @@ HVSIM_HDRS	 = tests/sim/buf.h tests/sim/cmdlet.h tests/sim/ps.h \
 
 tests/sim/hvsim: $(HVSIM_SRCS) $(HVSIM_HDRS)
 	@echo "  LD      $@"
-	@$(CC) $(HVSIM_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(HVSIM_SRCS) \
+	@$(CC) $(HVSIM_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(HVSIM_SRCS) \
 	    $(HVSIM_LIBS)
 
 # "<16 hex digits> <name>" lines become { "name", 0x...ULL }, entries.
