@@ -65,7 +65,11 @@ struct backend_conn {
 	int		 agent_cb;		/* -1 none */
 	bool		 close_cb;
 
-	/* Shared with the event thread. */
+	/* Shared with the event thread, which may still be inside a
+	 * callback when kvm_close runs: each registered callback holds a
+	 * reference, dropped by libvirt (its free callback) once the
+	 * callback can no longer run. */
+	atomic_int	 refs;
 	atomic_int	 closed;		/* virConnectCloseReason + 1 */
 	pthread_mutex_t	 dirty_lock;
 	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
@@ -106,6 +110,25 @@ on_close(virConnectPtr conn, int reason, void *arg)
 
 	(void)conn;
 	atomic_store(&c->closed, reason + 1);
+}
+
+/* virFreeCallback: the event thread is done with one callback. */
+static void
+conn_release(void *arg)
+{
+	struct backend_conn	*c = arg;
+
+	if (atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&c->dirty_lock);
+	free(c);
+}
+
+static void *
+conn_hold(struct backend_conn *c)
+{
+	atomic_fetch_add(&c->refs, 1);
+	return c;
 }
 
 static void
@@ -670,6 +693,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return cv_err_set(err, CV_E_CONFIG, "bad libvirt URI '%s'",
 		    hc->uri ? hc->uri : "");
 	c = xcalloc(1, sizeof *c);
+	atomic_init(&c->refs, 1);
 	pthread_mutex_init(&c->dirty_lock, NULL);
 	atomic_init(&c->closed, 0);
 	c->lifecycle_cb = -1;
@@ -688,14 +712,22 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return -1;
 	}
 	virConnectSetKeepAlive(c->conn, 5, 3);
-	if (virConnectRegisterCloseCallback(c->conn, on_close, c, NULL) == 0)
+	if (virConnectRegisterCloseCallback(c->conn, on_close, conn_hold(c),
+	    conn_release) == 0)
 		c->close_cb = true;
+	else
+		conn_release(c);
 	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), c, NULL);
+	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), conn_hold(c),
+	    conn_release);
+	if (c->lifecycle_cb < 0)
+		conn_release(c);
 	c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), c, NULL);
+	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), conn_hold(c), conn_release);
+	if (c->agent_cb < 0)
+		conn_release(c);
 
 	read_identity(c, rh);
 	if (hc->platform == NULL)
@@ -729,9 +761,11 @@ kvm_close(struct backend_conn *c)
 	for (i = 0; i < c->ndoms; i++)
 		dom_done(&c->doms[i]);
 	free(c->doms);
+	c->doms = NULL;
+	c->ndoms = 0;
 	free(c->name);
-	pthread_mutex_destroy(&c->dirty_lock);
-	free(c);
+	c->name = NULL;
+	conn_release(c);
 }
 
 /* ---- actions ---- */
