@@ -65,8 +65,8 @@ struct backend_conn {
 	int		 agent_cb;		/* -1 none */
 	bool		 close_cb;
 
-	/* Shared with the event thread, which may still be inside a
-	 * callback when kvm_close runs: each registered callback holds a
+	/* Shared with the event thread, which may still be inside a domain
+	 * event callback when kvm_close runs: each such callback holds a
 	 * reference, dropped by libvirt (its free callback) once the
 	 * callback can no longer run. */
 	atomic_int	 refs;
@@ -712,11 +712,12 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return -1;
 	}
 	virConnectSetKeepAlive(c->conn, 5, 3);
-	if (virConnectRegisterCloseCallback(c->conn, on_close, conn_hold(c),
-	    conn_release) == 0)
+	/* No reference for the close callback: libvirt calls it under the
+	 * lock that unregistering takes, so it cannot run once kvm_close has
+	 * unregistered it; and drivers without one (the test driver) accept
+	 * it and never call its free callback. */
+	if (virConnectRegisterCloseCallback(c->conn, on_close, c, NULL) == 0)
 		c->close_cb = true;
-	else
-		conn_release(c);
 	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
 	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), conn_hold(c),
