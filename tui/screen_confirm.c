@@ -39,6 +39,7 @@ screen_confirm_open(struct ui *ui, enum action a, const struct ui_pending *v,
 	memcpy(pr->v, v, n * sizeof *v);
 	if (by_name_tag != NULL) {
 		pr->kind = UI_PROMPT_NAME;
+		pr->nby_name = nby_name;
 		strlcpy_cv(pr->tag, by_name_tag, sizeof pr->tag);
 		if (nby_name == 1) {
 			for (i = 0; i < n; i++)
@@ -73,11 +74,13 @@ screen_confirm_question(const struct ui *ui, char *buf, size_t len)
 	else if (pr->n == 1)
 		snprintf(buf, len, "%s %s on %s? [y/N] ", verb,
 		    p->guest_name, p->host_name);
+	else if (pr->kind == UI_PROMPT_NAME && pr->nby_name == 1)
+		snprintf(buf, len, "%s these %zu guests? One is on a host "
+		    "tagged %s: type its name: ", verb, pr->n, pr->tag);
 	else if (pr->kind == UI_PROMPT_NAME)
-		snprintf(buf, len, "%s these %zu guests (some on hosts tagged "
-		    "%s)? Type %s to confirm: ", verb, pr->n, pr->tag,
-		    strcmp(pr->expect, "1") == 0 ? "the tagged guest's name" :
-		    "the number of tagged guests");
+		snprintf(buf, len, "%s these %zu guests? %zu are on hosts "
+		    "tagged %s: type %zu: ", verb, pr->n, pr->nby_name, pr->tag,
+		    pr->nby_name);
 	else
 		snprintf(buf, len, "%s these %zu guests? [y/N] ", verb, pr->n);
 }

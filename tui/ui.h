@@ -57,6 +57,7 @@ struct ui_prompt {
 	struct ui_pending	*v;		/* (owned) n targets */
 	size_t			 n;
 	char			 tag[64];	/* UI_PROMPT_NAME: why */
+	size_t			 nby_name;	/* guests on such hosts */
 	char			 expect[128];	/* UI_PROMPT_NAME: to type */
 	char			 typed[128];	/* UI_PROMPT_NAME: so far */
 };

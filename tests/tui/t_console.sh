@@ -1,7 +1,8 @@
 # The console as a new user finds it at 80x24 on the demo: ? lists the
 # keys, C sorts by CPU (again: the other way), / filters as typed and Esc
 # clears, Space marks two guests and p pauses both after one confirmation
-# that lists them, the outcome tallied on the status line; the : command
+# that lists them, the outcome tallied on the status line; a power-off
+# that reaches a host tagged prod wants the guest's name typed; the : command
 # line completes with Tab; hosts fold; t gives one list across hosts; and
 # at 200x60 every column is there.
 
@@ -65,6 +66,23 @@ tui_wait 'Resume 2 guests: 2 done, 0 failed' 15
 tui_keys u
 tui_wait 'no guest marked'
 tui_keys Escape
+
+# Power off two marked guests, one on a host tagged prod: its name must be
+# typed; a wrong answer cancels both.
+tui_keys /
+tmux -L "$TUI_SOCK" send-keys -t 0 -l 'name:^(fw-appliance01|scratch01)$'
+tui_keys Enter g j Space j Space o
+tui_wait '^   fw-appliance01 on kvm-prod \(tagged\)'
+tui_wait '^   scratch01 on kvm-lab *$'
+tui_wait 'One is on a host tagged prod: type its name: _'
+tui_keys x Enter
+tui_wait 'what was typed did not match; poweroff on 2 guests cancelled'
+tui_keys o
+tmux -L "$TUI_SOCK" send-keys -t 0 -l 'fw-appliance01'
+tui_keys Enter
+tui_wait 'Power off 2 guests: 2 done, 0 failed' 15
+tui_wait '^\*(├─|└─) +fw-appliance01 +shutoff'
+tui_keys u Escape
 
 # : with Tab completion, and a command that does not exist.
 tui_keys :
