@@ -187,7 +187,8 @@ screen_fleet_summary(struct ui *ui)
 	}
 
 	/* What shapes the table, the least needed part left out first when
-	 * the line is short: the sort (the titles show it), the count. */
+	 * the line is short: the sort (the titles show it), the count; then
+	 * the end of the filter is cut. */
 	arrow = term_glyph(ui->opts.desc ? TERM_GLYPH_SORT_DOWN :
 	    TERM_GLYPH_SORT_UP);
 	snprintf(sort, sizeof sort, "sort %s%s%s  ", ui->opts.flat ? "flat " :
@@ -197,15 +198,15 @@ screen_fleet_summary(struct ui *ui)
 		buf[0] = '\0';
 		if (pass == 0)
 			strlcpy_cv(buf, sort, sizeof buf);
-		if (filter_active(&ui->filter))
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-			    "/%s  ", ui->filter.text);
-		if (filter_active(&ui->filter) && pass < 2)
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-			    "%zu/%zu shown  ", r->shown, r->guests);
 		if (ui->nmarks > 0)
 			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
 			    "%zu marked  ", ui->nmarks);
+		if (filter_active(&ui->filter) && pass < 2)
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "%zu/%zu shown  ", r->shown, r->guests);
+		if (filter_active(&ui->filter))	/* last: it may be cut */
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+			    "/%s  ", ui->filter.text);
 		buf[strlen(buf) > 2 ? strlen(buf) - 2 : 0] = '\0';
 		i = rows_text_width(buf);
 		if (x + 2 + i <= COLS || pass == 2)

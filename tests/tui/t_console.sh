@@ -34,7 +34,7 @@ tui_wait '^HOST .*CPU%▲'
 tui_keys /
 tui_wait '^/_'
 tmux -L "$TUI_SOCK" send-keys -t 0 -l 'state:paused'
-tui_wait '/state:paused  [0-9]+/69 shown'
+tui_wait '[0-9]+/69 shown  /state:paused'
 tui_gone '^.(├─|└─) +[^ ]+ +(running|shutoff)'
 tui_keys Enter
 tui_wait '[0-9]+ of 69 guests match; Esc clears the filter'
@@ -45,7 +45,7 @@ tui_wait 'filter cleared'
 tui_keys /
 tmux -L "$TUI_SOCK" send-keys -t 0 -l 'name:^web0[12]$'
 tui_keys Enter
-tui_wait '/name:\^web0\[12\]\$  2/69 shown'
+tui_wait '2/69 shown  /name:\^web0\[12\]\$'
 tui_keys j Space Space
 tui_wait '2 marked'
 tui_wait '^\*(├─|└─) +web01 +running'
