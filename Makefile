@@ -37,6 +37,7 @@ UNIT_BINS	 = $(UNIT_SRCS:.c=)
 all: crossvisor tests/sim/hvsim
 
 include tests/sim/sim.mk
+include bench/bench.mk
 
 # V=1 shows the whole command lines.
 ifeq ($(V),1)
@@ -121,6 +122,8 @@ fuzz:
 sanitize:
 	@sh tests/sanitize.sh
 
+bench: bench-run
+
 demo: deps all
 	./crossvisor --demo
 
@@ -143,12 +146,12 @@ uninstall:
 	    $(DESTDIR)$(mandir)/man5/crossvisor.conf.5
 	rm -rf $(DESTDIR)$(pkgdatadir)
 
-clean: clean-sim
+clean: clean-sim clean-bench
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
 	    backends/hyperv_scripts.c \
 	    $(UNIT_BINS) *.d */*.d */*/*.d
 
 .PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \
-	unit-bins fuzz demo install uninstall clean
+	unit-bins fuzz bench demo install uninstall clean
 
 -include $(wildcard *.d */*.d)
