@@ -1,7 +1,8 @@
 # bench/bench.mk: the benchmark programs and `make bench` (bench/README.md).
 # Included by the top Makefile; uses its CV_CFLAGS, LIBS_* and objects.
 
-BENCH_BINS	 = bench/floor bench/measure bench/frame bench/ptyrun
+BENCH_BINS	 = bench/floor bench/measure bench/frame bench/ptyrun \
+		   bench/hvpoll
 BENCH_PROCSTAT	 = bench/procstat.c bench/procstat.h
 
 bench/floor: bench/floor.c $(BENCH_PROCSTAT)
@@ -19,6 +20,10 @@ bench/ptyrun: bench/ptyrun.c $(BENCH_PROCSTAT)
 bench/frame: bench/frame.c $(BENCH_PROCSTAT) $(TUI_OBJS) libcv.a
 	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ bench/frame.c \
 	    bench/procstat.c $(TUI_OBJS) libcv.a $(LIBS_TUI) $(LIBS_LIB)
+
+bench/hvpoll: bench/hvpoll.c $(BENCH_PROCSTAT) libcv.a
+	$(Q_LD)$(CC) $(CV_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ bench/hvpoll.c \
+	    bench/procstat.c libcv.a $(LIBS_LIB)
 
 bench-bins: all $(BENCH_BINS)
 

@@ -6,6 +6,7 @@
  *	(crossvisor batch writes one line per refresh). The CPU between line
  *	SKIP and the last line, divided by the lines between them, is the
  *	cost per refresh without start-up and teardown.
+ *	With -o FILE, the last line goes to FILE (to check what it said).
  *   measure -p PID -t SECONDS
  *	samples a running process (the console in tmux) for SECONDS.
  *
@@ -46,7 +47,8 @@ take(pid_t pid, struct sample *s)
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: measure [-s SKIP] -- COMMAND [ARG...]\n"
+	fprintf(stderr, "usage: measure [-s SKIP] [-o FILE] -- COMMAND "
+	    "[ARG...]\n"
 	    "       measure -p PID -t SECONDS\n");
 	exit(2);
 }
@@ -73,19 +75,56 @@ sample_running(pid_t pid, double seconds)
 	return 0;
 }
 
-static int
-run_command(char **argv, long skip)
+/* The line being read and the last complete one, for -o. */
+struct lines {
+	char	*cur, *last;
+	size_t	 len, cap, last_len, last_cap;
+};
+
+static void
+lines_add(struct lines *l, const char *p, size_t n)
 {
+	if (l->len + n > l->cap) {
+		l->cap = (l->len + n) * 2;
+		if ((l->cur = realloc(l->cur, l->cap)) == NULL) {
+			perror("measure");
+			exit(1);
+		}
+	}
+	memcpy(l->cur + l->len, p, n);
+	l->len += n;
+}
+
+/* The line just read becomes the last one; its buffer is reused. */
+static void
+lines_end(struct lines *l)
+{
+	char	*t = l->last;
+	size_t	 c = l->last_cap;
+
+	l->last = l->cur;
+	l->last_len = l->len;
+	l->last_cap = l->cap;
+	l->cur = t;
+	l->cap = c;
+	l->len = 0;
+}
+
+static int
+run_command(char **argv, long skip, FILE *copy)
+{
+	struct lines	 keep;
 	struct sample	 first, base, last;
 	struct rusage	 ru;
 	char		 buf[65536];
 	long		 lines = 0, base_line = 0, last_line = 0;
 	long long	 bytes = 0;
 	double		 t0;
-	ssize_t		 n, i;
+	ssize_t		 n, i, from;
 	pid_t		 pid;
 	int		 fd[2], status;
 
+	memset(&keep, 0, sizeof keep);
 	memset(&first, 0, sizeof first);
 	memset(&base, 0, sizeof base);
 	memset(&last, 0, sizeof last);
@@ -114,9 +153,14 @@ run_command(char **argv, long skip)
 			break;
 		}
 		bytes += n;
-		for (i = 0; i < n; i++) {
+		for (i = 0, from = 0; i < n; i++) {
 			if (buf[i] != '\n')
 				continue;
+			if (copy != NULL) {
+				lines_add(&keep, buf + from, (size_t)(i + 1 - from));
+				lines_end(&keep);
+			}
+			from = i + 1;
 			lines++;
 			if (lines == 1)
 				take(pid, &first);
@@ -128,8 +172,14 @@ run_command(char **argv, long skip)
 				last_line = lines;
 			}
 		}
+		if (copy != NULL && from < n)
+			lines_add(&keep, buf + from, (size_t)(n - from));
 	}
 	close(fd[0]);
+	if (copy != NULL && keep.last != NULL)
+		fwrite(keep.last, 1, keep.last_len, copy);
+	free(keep.cur);
+	free(keep.last);
 	if (wait4(pid, &status, 0, &ru) == -1) {
 		perror("measure: wait4");
 		return 1;
@@ -161,10 +211,17 @@ main(int argc, char **argv)
 {
 	long	skip = 1, pid = 0;
 	double	seconds = 0;
+	FILE	*copy = NULL;
 	int	ch;
 
-	while ((ch = getopt(argc, argv, "s:p:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:t:o:")) != -1) {
 		switch (ch) {
+		case 'o':
+			if ((copy = fopen(optarg, "w")) == NULL) {
+				perror(optarg);
+				return 2;
+			}
+			break;
 		case 's':
 			skip = strtol(optarg, NULL, 10);
 			break;
@@ -185,5 +242,5 @@ main(int argc, char **argv)
 	}
 	if (optind >= argc || skip < 1)
 		usage();
-	return run_command(argv + optind, skip);
+	return run_command(argv + optind, skip, copy);
 }
