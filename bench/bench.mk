@@ -1,4 +1,4 @@
-# bench/bench.mk: the benchmark programs and `make bench` (bench/README.md).
+# bench/bench.mk: the benchmark programs and `make bench` (see bench/README.md).
 # Included by the top Makefile; uses its CV_CFLAGS, LIBS_* and objects.
 
 BENCH_BINS	 = bench/floor bench/measure bench/frame bench/ptyrun \

@@ -88,6 +88,15 @@ split_ms(double *user, double *sys)
 	*sys = (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
 }
 
+static long
+maxrss_kb(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
 /* libvirt prints every error on stderr by default; one line per host that
  * failed is enough. */
 static void
@@ -178,12 +187,7 @@ main(int argc, char **argv)
 		    (double)(c1 - c0) / 1e6 / (double)refreshes,
 		    (w1 - w0) / (double)refreshes, procstat_rss_kb(getpid()));
 	}
-	{
-		struct rusage	ru;
-
-		getrusage(RUSAGE_SELF, &ru);
-		printf(" maxrss_kb=%ld\n", ru.ru_maxrss);
-	}
+	printf(" maxrss_kb=%ld\n", maxrss_kb());
 	fflush(stdout);
 	for (i = 0; i < n; i++)
 		if (hosts[i].conn != NULL)
