@@ -41,6 +41,7 @@ static const enum rows_col rows_grow[] = {
 #define ROWS_NITEMS(a) (sizeof (a) / sizeof (a)[0])
 
 static void	rows_push(struct rows *, const struct row *);
+static int	rows_guest_cmp(const void *, const void *);
 static size_t	rows_char(const char *, mbstate_t *, int *, bool *);
 static void	rows_append(char *, size_t, size_t *, const char *, size_t);
 static void	rows_addf(char *, size_t, size_t *, const char *, ...)
@@ -67,6 +68,17 @@ rows_push(struct rows *r, const struct row *row)
 		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
 	}
 	r->v[r->n++] = *row;
+}
+
+static int
+rows_guest_cmp(const void *va, const void *vb)
+{
+	const struct row	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = strcmp(a->gs->name, b->gs->name)) != 0)
+		return c;
+	return strcmp(a->gs->id, b->gs->id);
 }
 
 /*
@@ -123,10 +135,11 @@ rows_build(struct rows *r, const struct fleet_view *view,
 			if (row.gs->state == GUEST_RUNNING)
 				r->guests_running++;
 		}
-		/* A snapshot's guests are sorted by name, then id, already
-		 * (snap_builder_finish): no sort on every publish. */
-		if (r->n > first)
+		if (r->n > first) {
+			qsort(r->v + first, r->n - first, sizeof *r->v,
+			    rows_guest_cmp);
 			r->v[r->n - 1].last = true;
+		}
 	}
 }
 
