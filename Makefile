@@ -152,6 +152,6 @@ clean: clean-sim clean-bench
 	    $(UNIT_BINS) *.d */*.d */*/*.d
 
 .PHONY: all deps check check-unit check-tui check-e2e lint headers sanitize \
-	unit-bins fuzz bench demo install uninstall clean
+	unit-bins fuzz demo install uninstall clean
 
 -include $(wildcard *.d */*.d)

@@ -35,4 +35,4 @@ bench-run: bench-bins
 clean-bench:
 	rm -f $(BENCH_BINS) bench/*.d
 
-.PHONY: bench-bins bench-run clean-bench
+.PHONY: bench bench-bins bench-run clean-bench
