@@ -39,6 +39,7 @@ UNIT_BINS	 = $(UNIT_SRCS:.c=)
 all: crossvisor tests/sim/hvsim
 
 include tests/sim/sim.mk
+include bench/bench.mk
 
 # V=1 shows the whole command lines.
 ifeq ($(V),1)
@@ -148,6 +149,8 @@ fuzz:
 sanitize:
 	@sh tests/sanitize.sh
 
+bench: bench-run
+
 demo: deps all
 	./crossvisor --demo
 
@@ -176,7 +179,7 @@ uninstall: uninstall-sim
 	rm -rf $(DESTDIR)$(pkgdatadir)
 	-rmdir $(DESTDIR)$(pkglibexecdir) 2>/dev/null
 
-clean: clean-sim
+clean: clean-sim clean-bench
 	rm -f crossvisor crossvisor.o libcv.a $(LIB_OBJS) $(TUI_OBJS) \
 	    backends/hyperv_scripts.c \
 	    $(UNIT_BINS) tests/docs/names *.d */*.d */*/*.d .build-paths

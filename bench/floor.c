@@ -1,0 +1,197 @@
+/*
+ * floor: what any libvirt client pays to watch a fleet, and nothing more.
+ *
+ *   floor [-n REFRESHES] [-P] URI...
+ *
+ * Opens every URI at once (one thread each, as a client that connects in
+ * parallel must), reads each host's first stats, then, unless -P, calls
+ * virConnectGetAllDomainStats on every connection REFRESHES times and frees
+ * each reply: no formatting, no model, no screen. The groups asked for are
+ * the ones crossvisor asks for on a full poll.
+ *
+ * One line of key=value pairs on stdout; times in ms, memory in KiB:
+ * connect_ms (until every connection is open), first_ms (until every host
+ * has answered its first stats), then per refresh the user+sys CPU of this
+ * process (getrusage), that of its children (the ssh processes of +ssh
+ * URIs) and the wall time, and the peak RSS (ru_maxrss).
+ */
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "bench/procstat.h"
+
+#define FLOOR_STATS	(VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
+	VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BALLOON |		       \
+	VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK)
+
+struct host {
+	const char	*uri;
+	virConnectPtr	 conn;
+	pthread_t	 thread;
+	double		 connected_ms;
+	double		 first_ms;
+	int		 guests;
+};
+
+static double	t0;
+
+/* One full poll of one host: the call and the free. */
+static int
+stats_once(virConnectPtr conn)
+{
+	virDomainStatsRecordPtr	*recs = NULL;
+	int			 n;
+
+	n = virConnectGetAllDomainStats(conn, FLOOR_STATS, &recs, 0);
+	if (n >= 0)
+		virDomainStatsRecordListFree(recs);
+	return n;
+}
+
+static void *
+host_open(void *arg)
+{
+	struct host	*h = arg;
+
+	h->conn = virConnectOpenAuth(h->uri, NULL, 0);
+	h->connected_ms = procstat_now_ms() - t0;
+	if (h->conn == NULL)
+		return NULL;
+	h->guests = stats_once(h->conn);
+	h->first_ms = procstat_now_ms() - t0;
+	return NULL;
+}
+
+static double
+rusage_ms(int who)
+{
+	struct rusage	ru;
+
+	getrusage(who, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+static void
+split_ms(double *user, double *sys)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	*user = (double)ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+	*sys = (double)ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
+}
+
+static long
+maxrss_kb(void)
+{
+	struct rusage	ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* libvirt prints every error on stderr by default; one line per host that
+ * failed is enough. */
+static void
+quiet(void *arg, virErrorPtr e)
+{
+	(void)arg;
+	(void)e;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct host	*hosts;
+	double		 connect_ms = 0, first_ms = 0, u0, s0, u1, s1, w0, w1;
+	int64_t		 c0, c1;
+	long		 refreshes = 20, r, guests = 0;
+	int		 ch, i, n, bad = 0;
+	int		 parallel_only = 0;
+
+	while ((ch = getopt(argc, argv, "n:P")) != -1) {
+		switch (ch) {
+		case 'n':
+			refreshes = strtol(optarg, NULL, 10);
+			break;
+		case 'P':
+			parallel_only = 1;
+			break;
+		default:
+			fprintf(stderr, "usage: floor [-n REFRESHES] [-P] "
+			    "URI...\n");
+			return 2;
+		}
+	}
+	n = argc - optind;
+	if (n < 1 || refreshes < 1) {
+		fprintf(stderr, "usage: floor [-n REFRESHES] [-P] URI...\n");
+		return 2;
+	}
+	virSetErrorFunc(NULL, quiet);
+	if (virInitialize() < 0)
+		return 1;
+	hosts = calloc((size_t)n, sizeof *hosts);
+	if (hosts == NULL)
+		return 1;
+
+	t0 = procstat_now_ms();
+	for (i = 0; i < n; i++) {
+		hosts[i].uri = argv[optind + i];
+		if (pthread_create(&hosts[i].thread, NULL, host_open,
+		    &hosts[i]) != 0)
+			return 1;
+	}
+	for (i = 0; i < n; i++) {
+		pthread_join(hosts[i].thread, NULL);
+		if (hosts[i].conn == NULL || hosts[i].guests < 0) {
+			fprintf(stderr, "floor: %s: %s\n", hosts[i].uri,
+			    virGetLastErrorMessage());
+			bad++;
+			continue;
+		}
+		guests += hosts[i].guests;
+		if (hosts[i].connected_ms > connect_ms)
+			connect_ms = hosts[i].connected_ms;
+		if (hosts[i].first_ms > first_ms)
+			first_ms = hosts[i].first_ms;
+	}
+	printf("hosts=%d failed=%d guests=%ld connect_ms=%.1f first_ms=%.1f "
+	    "cpu_ms_total=%.1f", n, bad, guests, connect_ms, first_ms,
+	    rusage_ms(RUSAGE_SELF));
+	if (bad == 0 && !parallel_only) {
+		split_ms(&u0, &s0);
+		c0 = procstat_children_cpu_ns(getpid());
+		w0 = procstat_now_ms();
+		for (r = 0; r < refreshes; r++)
+			for (i = 0; i < n; i++)
+				if (stats_once(hosts[i].conn) < 0)
+					bad++;
+		w1 = procstat_now_ms();
+		c1 = procstat_children_cpu_ns(getpid());
+		split_ms(&u1, &s1);
+		printf(" refreshes=%ld errors=%d cpu_ms_per_refresh=%.3f "
+		    "user_ms_per_refresh=%.3f sys_ms_per_refresh=%.3f "
+		    "child_cpu_ms_per_refresh=%.3f wall_ms_per_refresh=%.2f "
+		    "rss_kb=%ld", refreshes, bad,
+		    (u1 - u0 + s1 - s0) / (double)refreshes,
+		    (u1 - u0) / (double)refreshes,
+		    (s1 - s0) / (double)refreshes,
+		    (double)(c1 - c0) / 1e6 / (double)refreshes,
+		    (w1 - w0) / (double)refreshes, procstat_rss_kb(getpid()));
+	}
+	printf(" maxrss_kb=%ld\n", maxrss_kb());
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		if (hosts[i].conn != NULL)
+			virConnectClose(hosts[i].conn);
+	free(hosts);
+	return bad ? 1 : 0;
+}
