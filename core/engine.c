@@ -190,6 +190,78 @@ prev_find(const struct poller *p, const char *id)
 	return bsearch(&key, p->prev, p->nprev, sizeof *p->prev, prev_cmp);
 }
 
+/* FNV-1a over everything a verdict depends on. */
+static uint64_t
+cert_key_add(uint64_t h, const void *v, size_t n)
+{
+	const unsigned char	*c = v;
+
+	while (n-- > 0)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+cert_key_str(uint64_t h, const char *s)
+{
+	if (s == NULL)
+		return cert_key_add(h, "\377", 1);	/* NULL differs from "" */
+	return cert_key_add(h, s, strlen(s) + 1);
+}
+
+static uint64_t
+cert_input_key(const struct cert_input *ci)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	h = cert_key_str(h, ci->hv_type);
+	h = cert_key_str(h, ci->platform);
+	h = cert_key_str(h, ci->os_id);
+	h = cert_key_str(h, ci->os);
+	h = cert_key_str(h, ci->virt_type);
+	h = cert_key_str(h, ci->machine);
+	h = cert_key_str(h, ci->config_version);
+	h = cert_key_add(h, &ci->os_idsrc, sizeof ci->os_idsrc);
+	h = cert_key_add(h, &ci->vcpus, sizeof ci->vcpus);
+	h = cert_key_add(h, &ci->mem_max_bytes, sizeof ci->mem_max_bytes);
+	h = cert_key_add(h, &ci->generation, sizeof ci->generation);
+	return cert_key_add(h, &ci->today, sizeof ci->today);
+}
+
+/*
+ * Working a verdict out costs more than the rest of a poll (patterns,
+ * conditions, dates): a guest whose inputs are those of the last poll
+ * keeps the last snapshot's verdict, whose strings the builder copies.
+ */
+static bool
+cert_reuse(const struct host_snap *last, const struct rate_prev *rp,
+    uint64_t key, const char *id, struct guest_cert *out)
+{
+	const struct guest_snap	*g;
+
+	if (rp == NULL || rp->cert_key != key || last == NULL ||
+	    rp->snap_idx >= last->nguests)
+		return false;
+	g = &last->guests[rp->snap_idx];
+	if (strcmp(g->id, id) != 0)
+		return false;
+	*out = g->cert;
+	return true;
+}
+
+/* Notes where each guest of s sits, for cert_reuse at the next poll. */
+static void
+prev_index(struct poller *p, const struct host_snap *s)
+{
+	struct rate_prev	*rp;
+	size_t			 i;
+
+	for (i = 0; i < s->nguests; i++)
+		if ((rp = (struct rate_prev *)prev_find(p,
+		    s->guests[i].id)) != NULL)
+			rp->snap_idx = i;
+}
+
 /* Turns the raw sample into a snapshot: rates, demo figures, verdicts. */
 static struct host_snap *
 build_sample(struct poller *p, int64_t latency_ms)
@@ -201,9 +273,14 @@ build_sample(struct poller *p, int64_t latency_ms)
 	struct guest_snap	 g;
 	struct cert_input	 ci;
 	struct cert_verdict	 cv;
+	struct host_snap	*s, *last;
 	int64_t			 wall = clock_wall();
 	size_t			 i;
 
+	/* The watchdog may publish for a stuck poller: hold what we read. */
+	pthread_mutex_lock(&p->lock);
+	last = p->last != NULL ? snap_ref(p->last) : NULL;
+	pthread_mutex_unlock(&p->lock);
 	host_info_init(p, &hi, HOST_UP);
 	hi.latency_ms = latency_ms;
 	b = snap_builder_create(&hi, rs->n);
@@ -244,15 +321,22 @@ build_sample(struct poller *p, int64_t latency_ms)
 		if (r->os_id != NULL)
 			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
 			    CERT_IDSRC_METADATA;
-		cert_evaluate(p->eng->matrix, &ci, &cv);
-		cert_verdict_apply(&cv, &g.cert);
+		next[i].cert_key = cert_input_key(&ci);
+		if (!cert_reuse(last, prev_find(p, r->id), next[i].cert_key,
+		    r->id, &g.cert)) {
+			cert_evaluate(p->eng->matrix, &ci, &cv);
+			cert_verdict_apply(&cv, &g.cert);
+		}
 		snap_builder_add(b, &g);
 	}
 	qsort(next, rs->n, sizeof *next, prev_cmp);
 	free(p->prev);
 	p->prev = next;
 	p->nprev = rs->n;
-	return snap_builder_finish(b);
+	s = snap_builder_finish(b);
+	prev_index(p, s);
+	snap_unref(last);
+	return s;
 }
 
 /* ---- the poller thread ---- */

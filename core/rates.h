@@ -2,6 +2,7 @@
 #ifndef CV_CORE_RATES_H
 #define CV_CORE_RATES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "backends/backend.h"
@@ -23,6 +24,12 @@ struct rate_prev {
 	int		disk_valid;	/* the two rates below hold */
 	double		disk_rd_bps;
 	double		disk_wr_bps;
+
+	/* Kept for the engine: the certification inputs' hash and where
+	 * the guest sits in the snapshot built from this sample, so an
+	 * unchanged guest's verdict is copied rather than worked out. */
+	uint64_t	cert_key;
+	size_t		snap_idx;
 };
 
 void	rates_compute(const struct rate_prev *, const struct raw_guest *,
