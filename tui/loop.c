@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -19,6 +21,7 @@
 #include "tui/ui.h"
 
 #define LOOP_TICK_MS	1000
+#define LOOP_TAKE_MS	200	/* at most five new fleet views a second */
 
 static void	loop_draw(struct ui *);
 static void	loop_keys(struct ui *);
@@ -91,11 +94,14 @@ loop_run(struct ui *ui)
 {
 	struct pollfd	pfd[3];
 	nfds_t		n;
-	int		r;
+	int		r, timeout;
+	uint64_t	taken;
+	bool		pending = false;
 
 	ui_refresh(ui);
 	ui_read_events(ui);
 	ui_cursor_sync(ui);
+	taken = clock_mono_ms();
 	while (!ui->quit) {
 		loop_signals(ui);
 		if (ui->quit)
@@ -108,25 +114,40 @@ loop_run(struct ui *ui)
 		pfd[n++].events = POLLIN;
 		pfd[n].fd = term_event_fd();
 		pfd[n++].events = POLLIN;
-		if (ui->fleet != NULL) {
+		if (ui->fleet != NULL && !pending) {
 			pfd[n].fd = fleet_wake_fd(ui->fleet);
 			pfd[n++].events = POLLIN;
 		}
-		r = poll(pfd, n, loop_timeout());
+		timeout = loop_timeout();
+		if (pending && timeout > (int)(taken + LOOP_TAKE_MS -
+		    clock_mono_ms()))
+			timeout = (int)(taken + LOOP_TAKE_MS - clock_mono_ms());
+		r = poll(pfd, n, timeout < 0 ? 0 : timeout);
 		if (r == -1) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			fatal("poll");
 		}
-		if (r == 0)
+		if (r == 0 && !pending)
 			ui->dirty = true;	/* the tick: ages move on */
 		if (pfd[0].revents & POLLIN)
 			loop_keys(ui);
 		else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			ui->quit = true;	/* the terminal went away */
-		if (n > 2 && (pfd[2].revents & POLLIN))
+		if (n > 2 && (pfd[2].revents & POLLIN)) {
 			fleet_drain_wake(ui->fleet);
-		ui_refresh(ui);
+			pending = true;
+		}
+		/*
+		 * A fleet of many hosts publishes many times a second: new
+		 * data is taken (rows rebuilt, screen drawn) at most every
+		 * LOOP_TAKE_MS, so its cost does not grow with the hosts.
+		 */
+		if (pending && clock_mono_ms() >= taken + LOOP_TAKE_MS) {
+			ui_refresh(ui);
+			taken = clock_mono_ms();
+			pending = false;
+		}
 		ui_read_events(ui);
 	}
 	return 0;

@@ -15,7 +15,8 @@ tui_setup() {
 
 tui_cleanup() {
 	tmux -L "$TUI_SOCK" kill-server >/dev/null 2>&1
-	rm -rf "$TUI_TMP"
+	# A console killed with its pane may still be writing its state.
+	rm -rf "$TUI_TMP" 2>/dev/null || { sleep 1; rm -rf "$TUI_TMP"; }
 }
 
 tui_fail() {
