@@ -1,7 +1,7 @@
-/* Recent figures per guest. Each host keeps a table sorted by guest id,
- * rebuilt when the host brings a new good poll (so a guest that went away
- * is forgotten, and a refresh of another host adds nothing). Pure. Main
- * thread. */
+/* Recent figures per guest. Each host keeps a table in its snapshot's
+ * order (by name, then id), brought up to date when the host brings a new
+ * good poll: in place while the guests stay the same, else rebuilt (so a
+ * guest that went away is forgotten). Pure. Main thread. */
 #include "tui/history.h"
 
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 
 struct history_host {
 	unsigned		 polls;		/* of the last snapshot fed */
-	struct history_series	*v;		/* (owned) sorted by id */
+	struct history_series	*v;		/* (owned) snapshot order */
 	size_t			 n;
 };
 
@@ -23,6 +23,10 @@ struct history {
 };
 
 static int	history_cmp(const void *, const void *);
+static void	history_sample(struct history_series *,
+		    const struct guest_snap *);
+static bool	history_same(const struct history_host *,
+		    const struct host_snap *);
 static struct history_series *history_lookup(struct history_host *,
 		    const char *);
 static void	history_feed_host(struct history_host *,
@@ -50,54 +54,91 @@ history_free(struct history *h)
 static int
 history_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct history_series *)a)->id,
-	    ((const struct history_series *)b)->id);
+	return strcmp((*(struct history_series *const *)a)->id,
+	    (*(struct history_series *const *)b)->id);
 }
 
+/* Only the details page looks one up: a scan is enough. */
 static struct history_series *
 history_lookup(struct history_host *hh, const char *id)
 {
-	struct history_series	key;
+	size_t	i;
 
-	if (hh->n == 0)
-		return NULL;
-	strlcpy_cv(key.id, id, sizeof key.id);
-	return bsearch(&key, hh->v, hh->n, sizeof *hh->v, history_cmp);
+	for (i = 0; i < hh->n; i++)
+		if (strcmp(hh->v[i].id, id) == 0)
+			return &hh->v[i];
+	return NULL;
 }
 
-/* One sample per guest of a new snapshot; O(n log n). */
+/* Adds g's figures to s. */
+static void
+history_sample(struct history_series *s, const struct guest_snap *g)
+{
+	s->cpu[s->head] = (g->have & GS_CPU) ? (float)g->cpu_pct : -1;
+	if ((g->have & GS_MEM_USED) && (g->have & GS_MEM_MAX) &&
+	    g->mem_max_bytes > 0)
+		s->mem[s->head] = (float)(100.0 * (double)g->mem_used_bytes /
+		    (double)g->mem_max_bytes);
+	else if ((g->have & GS_MEM) && (g->have & GS_MEM_MAX) &&
+	    g->mem_max_bytes > 0)
+		s->mem[s->head] = (float)(100.0 * (double)g->mem_bytes /
+		    (double)g->mem_max_bytes);
+	else
+		s->mem[s->head] = -1;
+	s->head = (s->head + 1) % HISTORY_LEN;
+	if (s->n < HISTORY_LEN)
+		s->n++;
+}
+
+/* The same guests in the same order as the table holds: the common
+ * case, a refresh, needs no allocation and no search. */
+static bool
+history_same(const struct history_host *hh, const struct host_snap *hs)
+{
+	size_t	i;
+
+	if (hh->n != hs->nguests)
+		return false;
+	for (i = 0; i < hh->n; i++)
+		if (strcmp(hh->v[i].id, hs->guests[i].id) != 0)
+			return false;
+	return true;
+}
+
+/* One sample per guest of a new snapshot: in place when the guests are
+ * those of the last one, else through an index of the old table by id;
+ * O(n log n) then. */
 static void
 history_feed_host(struct history_host *hh, const struct host_snap *hs)
 {
-	struct history_series	*next, *old, *s;
-	const struct guest_snap	*g;
+	struct history_series	*next, **idx = NULL, key, *kp = &key, **hit;
 	size_t			 i;
 
+	if (history_same(hh, hs)) {
+		for (i = 0; i < hs->nguests; i++)
+			history_sample(&hh->v[i], &hs->guests[i]);
+		hh->polls = hs->polls;
+		return;
+	}
+	if (hh->n > 0) {
+		idx = xreallocarray(NULL, hh->n, sizeof *idx);
+		for (i = 0; i < hh->n; i++)
+			idx[i] = &hh->v[i];
+		qsort(idx, hh->n, sizeof *idx, history_cmp);
+	}
 	next = xcalloc(hs->nguests ? hs->nguests : 1, sizeof *next);
 	for (i = 0; i < hs->nguests; i++) {
-		g = &hs->guests[i];
-		s = &next[i];
-		if ((old = history_lookup(hh, g->id)) != NULL)
-			*s = *old;
+		strlcpy_cv(key.id, hs->guests[i].id, sizeof key.id);
+		hit = idx != NULL ? bsearch(&kp, idx, hh->n, sizeof *idx,
+		    history_cmp) : NULL;
+		if (hit != NULL)
+			next[i] = **hit;
 		else
-			strlcpy_cv(s->id, g->id, sizeof s->id);
-		s->cpu[s->head] = (g->have & GS_CPU) ? (float)g->cpu_pct : -1;
-		if ((g->have & GS_MEM_USED) && (g->have & GS_MEM_MAX) &&
-		    g->mem_max_bytes > 0)
-			s->mem[s->head] = (float)(100.0 *
-			    (double)g->mem_used_bytes /
-			    (double)g->mem_max_bytes);
-		else if ((g->have & GS_MEM) && (g->have & GS_MEM_MAX) &&
-		    g->mem_max_bytes > 0)
-			s->mem[s->head] = (float)(100.0 * (double)g->mem_bytes /
-			    (double)g->mem_max_bytes);
-		else
-			s->mem[s->head] = -1;
-		s->head = (s->head + 1) % HISTORY_LEN;
-		if (s->n < HISTORY_LEN)
-			s->n++;
+			strlcpy_cv(next[i].id, hs->guests[i].id,
+			    sizeof next[i].id);
+		history_sample(&next[i], &hs->guests[i]);
 	}
-	qsort(next, hs->nguests, sizeof *next, history_cmp);
+	free(idx);
 	free(hh->v);
 	hh->v = next;
 	hh->n = hs->nguests;
