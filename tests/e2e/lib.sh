@@ -904,7 +904,8 @@ e2e_setup_ssh_only() {
     e2e_log "ssh-only testbed ready in $(( $(e2e_now_ms) - t0 )) ms: $E2E_DIR"
 }
 
-# e2e_hv_sshd NAME HVSIM_ARGS... -- an sshd on a free loopback port whose
+# e2e_hv_sshd NAME HVSIM_ARGS... -- an sshd on a free loopback port (or
+# $E2E_HV_PORT) whose
 # every session runs the simulator (ForceCommand: hvsim HVSIM_ARGS, which
 # reads powershell.exe's command line from SSH_ORIGINAL_COMMAND). Its own
 # host key $E2E_DIR/ssh_host_NAME_key is pinned in $E2E_KNOWN_HOSTS; prints
@@ -923,7 +924,8 @@ e2e_hv_sshd() {
     done
     [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "cv-e2e-$name" -f "$key"
     for try in 1 2 3; do
-        port=$(e2e_free_port)
+        # E2E_HV_PORT: that port (a fault test replaces a listener with it).
+        port=${E2E_HV_PORT:-$(e2e_free_port)}
         sed -e "s|^Port .*|Port $port|" -e "s|^HostKey .*|HostKey $key|" \
             -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
             "$E2E_DIR/sshd_config" >"$cfg"
@@ -1131,4 +1133,30 @@ for name, t0, within in backs:
     print("info: %s back up %d ms after the repair" % (name, seen - t0))
     check(seen - t0 <= within * 1000, "%s back up within %.1f s (%d ms)" % (name, within, seen - t0))
 PY
+}
+
+# e2e_sshd_on_port NAME PORT -- another sshd like the main one (same host
+# key, pinned for PORT too) on a given port: a host that comes back where a
+# fault was. Stopped with e2e_sshd_kill NAME.
+e2e_sshd_on_port() {
+    local name=$1 port=$2 cfg=$E2E_DIR/sshd_config.$1
+    sed -e "s|^Port .*|Port $port|" \
+        -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
+        "$E2E_DIR/sshd_config" >"$cfg"
+    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$E2E_DIR/ssh_host_ed25519_key.pub")" \
+        >>"$E2E_KNOWN_HOSTS"
+    e2e_sshd_restart "$name"
+}
+
+# e2e_blackhole_stop PORT -- end the blackhole listening on PORT (its held
+# connections close: clients stuck on them see the end of the stream).
+e2e_blackhole_stop() {
+    local f
+    for f in "$E2E_DIR"/pids/blackhole.*.port; do
+        [ "$(cat "$f")" = "$1" ] || continue
+        e2e_stop_pidfile "${f%.port}.pid"
+        e2e_wait_for "! e2e_port_open $1" 5 0.05
+        return 0
+    done
+    e2e_fail "no blackhole on port $1"
 }
