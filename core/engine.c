@@ -623,8 +623,9 @@ worker_start(struct poller *p)
 
 /*
  * A call past its deadline shows the host down at once (and fails the
- * action it was running, whose outcome is then unknown). Its thread is
- * abandoned to the call and a fresh one takes the host over, unless an
+ * action it was running, whose outcome is then unknown). Past twice its
+ * deadline, its thread is abandoned to the call and a fresh one takes the
+ * host over, unless an
  * earlier abandoned thread of the host is still stuck: then this one stays
  * in charge until that one ends, so a host never holds more than one
  * abandoned thread.
@@ -640,18 +641,24 @@ watch_poller(struct poller *p, uint64_t now)
 
 	pthread_mutex_lock(&p->lock);
 	w = p->cur;
-	if (w == NULL || p->call_deadline == 0 || now < p->call_deadline ||
-	    (p->overdue && (p->nabandoned > 0 || p->stop))) {
+	if (w == NULL || p->call_deadline == 0 || now < p->call_deadline) {
 		pthread_mutex_unlock(&p->lock);
 		return;
 	}
 	first = !p->overdue;
+	/* A call merely slow (a loaded host, a long SSH handshake) is given
+	 * as long again before it is given up: its answer is still used. */
+	abandon = p->nabandoned == 0 && !p->stop && now >= p->call_deadline +
+	    (uint64_t)(p->call_secs * 1000);
+	if (!first && !abandon) {
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
 	p->overdue = true;
 	act = first && p->call_act;
 	req = p->call_req;
 	snprintf(msg, sizeof msg, "no answer to %s within %.0f s", p->call_what,
 	    p->call_secs);
-	abandon = p->nabandoned == 0 && !p->stop;
 	if (abandon) {
 		w->abandoned = true;
 		tid = w->thread;

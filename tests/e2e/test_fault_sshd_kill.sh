@@ -20,7 +20,7 @@ REFRESH=1
 BACKOFF_MAX=3
 CONNECT_TIMEOUT=4
 DOWN_S=2.5     # two refreshes, and half a second for the line to be printed
-BACK_S=$((BACKOFF_MAX + CONNECT_TIMEOUT + REFRESH + 2))
+BACK_S=$((BACKOFF_MAX + 2 * CONNECT_TIMEOUT + REFRESH + 2))   # a late answer counts up to twice the timeout
 
 e2e_require_crossvisor
 e2e_require_hvsim
