@@ -1160,3 +1160,17 @@ e2e_blackhole_stop() {
     done
     e2e_fail "no blackhole on port $1"
 }
+
+# e2e_libvirtd_stop / e2e_libvirtd_start -- stop the testbed's libvirtd
+# (SIGTERM, as `systemctl stop libvirtd`) and start it again.
+e2e_libvirtd_stop() {
+    e2e_stop_pidfile "$E2E_DIR/libvirtd.pid"
+    rm -f "$E2E_DIR/libvirtd.pid"
+}
+
+e2e_libvirtd_start() {
+    e2e_ns libvirtd -d -p "$E2E_DIR/libvirtd.pid" ||
+        e2e_die "libvirtd -d failed (see $E2E_DIR/libvirtd.log)"
+    e2e_wait_for "e2e_virsh uri" 60 0.1 ||
+        e2e_die "libvirtd does not answer again on qemu:///system"
+}
