@@ -1174,3 +1174,48 @@ e2e_libvirtd_start() {
     e2e_wait_for "e2e_virsh uri" 60 0.1 ||
         e2e_die "libvirtd does not answer again on qemu:///system"
 }
+
+# e2e_hv_wrapper -- writes $E2E_DIR/simwrap and prints its path: a stand-in
+# for the simulator between sshd and hvsim that injects timing faults into a
+# working session. Use it as E2E_HVSIM for e2e_hv_sshd:
+#   E2E_HVSIM="$(e2e_hv_wrapper)" e2e_hv_sshd NAME --wrap-slow=2 --state F
+#     every answer comes 2 s late (a slow host);
+#   ... --wrap-hang-action ...
+#     the request of an action is never passed on: it never returns, while
+#     polls before it are answered.
+# Its own options (--wrap-*) come first; the rest goes to hvsim.
+e2e_hv_wrapper() {
+    local w=$E2E_DIR/simwrap
+    [ -n "${E2E_HVSIM:-}" ] || e2e_require_hvsim
+    [ -x "$w" ] || {
+        printf '#!%s\n' "${E2E_PYTHON:-$(command -v python3)}"
+        printf 'HVSIM = %s\n' "'$E2E_HVSIM'"
+        cat <<'PY'
+import os, subprocess, sys, threading, time
+slow, hang_action, args = 0.0, False, sys.argv[1:]
+while args and args[0].startswith("--wrap-"):
+    a = args.pop(0)
+    if a.startswith("--wrap-slow="): slow = float(a.split("=", 1)[1])
+    elif a == "--wrap-hang-action": hang_action = True
+child = subprocess.Popen([HVSIM] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def feed():
+    for line in sys.stdin.buffer:
+        if hang_action and line.startswith(b"@@CVPARAMS@@ ") and b'"Action"' in line:
+            while True:
+                time.sleep(3600)
+        child.stdin.write(line)
+        child.stdin.flush()
+    child.stdin.close()
+threading.Thread(target=feed, daemon=True).start()
+out = sys.stdout.buffer
+for line in child.stdout:
+    if slow and line.startswith(b"@@CV@@ "):
+        time.sleep(slow)
+    out.write(line)
+    out.flush()
+sys.exit(child.wait())
+PY
+    } >"$w"
+    chmod 755 "$w"
+    echo "$w"
+}
