@@ -151,10 +151,11 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
 		old = known_fingerprint(s, name);
-		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED: now "
-		    "%s, known_hosts has %s; refused. If the change is "
-		    "expected: ssh-keygen -R '%s' -f %s, then trust the new "
-		    "key", name, fp ? fp : "?", old ? old : "?", name, kh);
+		/* Short: the advice must fit in an error line. */
+		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED to %s "
+		    "(known_hosts: %s); refused. If expected: ssh-keygen -R "
+		    "'%s' -f %s, then trust the new key", name, fp ? fp : "?",
+		    old ? old : "?", name, kh);
 		ssh_string_free_char(old);
 		break;
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
