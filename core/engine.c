@@ -444,20 +444,19 @@ run_actions(struct worker *w, bool *any)
 	return true;
 }
 
-/* The next wait before a reconnection: exponential from BACKOFF_MIN,
- * capped at backoff_max, each wait up to a quarter either way at random
- * (so hosts that failed together do not all retry together) and never
- * past the cap. */
+/* The next wait before a reconnection: a delay exponential from
+ * BACKOFF_MIN and capped at backoff_max, of which each wait takes between
+ * three quarters and all at random (so hosts that failed together do not
+ * all retry together, and no wait is past the cap). */
 static double
 backoff_next(struct poller *p)
 {
 	double	max = p->eng->cfg->backoff_max;
 	double	nominal = p->backoff < max ? p->backoff : max;
 	double	jitter = (double)(rand_r(&p->seed) % 1000) / 1000.0;
-	double	wait = nominal * (0.75 + jitter * 0.5);
 
 	p->backoff = nominal * 2 < max ? nominal * 2 : max;
-	return wait < max ? wait : max;
+	return nominal * (1.0 - jitter * 0.25);
 }
 
 static void

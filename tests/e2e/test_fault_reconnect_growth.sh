@@ -8,6 +8,7 @@
 #               full SSH login (crossvisor's libssh), then the end of it;
 # beside hv-good (the simulator, fine). backoff_max = 0.2 s keeps the cycles
 # short (the counts are of processes started: PowerShell, ssh, logins).
+# Then the back-off alone: waits that grow from half a second to the cap.
 # The figures of /proc/PID (threads, fds, VmRSS) after a warm-up of
 # 10 cycles and after 100 must stay within a small bound.
 set -eu
@@ -23,8 +24,8 @@ e2e_require_hvsim
 e2e_setup_ssh_only     # traps e2e_teardown on EXIT, INT, TERM and HUP
 export PATH="$E2E_DIR/bin:$PATH"
 
-# Count every ssh that libvirt runs (kvm-refused's cycles).
-sed -i "2i echo x >>'$E2E_DIR/ssh.count'" "$E2E_DIR/bin/ssh"
+# Count every ssh that libvirt runs (kvm-refused's cycles), with its time.
+sed -i "2i date +%s%N >>'$E2E_DIR/ssh.count'" "$E2E_DIR/bin/ssh"
 : >"$E2E_DIR/ssh.count"
 : >"$E2E_DIR/exit.count"
 printf '{"host":{"LogicalProcessorCount":8},"vms":[{"Name":"good-web","State":"Running"}]}\n' >"$E2E_DIR/good.json"
@@ -85,6 +86,30 @@ e2e_check_timeline "$CV_BG_OUT" 1 GOOD=hv-good \
     "FAULT=hv-exit@$T0,30,stopped before it answered|exit" \
     "FAULT=kvm-refused@$T0,30,refused|connect" \
     "FAULT=hv-drop@$T0,30,stopped before it answered|exit|closed"
+
+# --- the back-off itself ---------------------------------------------------
+# kvm-refused alone with backoff_max = 2: the waits between its attempts
+# (ssh started by libvirt) grow from half a second and stop at 2 s.
+e2e_conf "$E2E_DIR/backoff.conf" 1 \
+    "$(e2e_kvm_host kvm-refused "test+ssh://root@127.0.0.1:$CLOSED/default?keyfile=$E2E_KEY&no_tty=1&known_hosts=$E2E_KNOWN_HOSTS")"
+printf 'connect_timeout = 5;\npoll_timeout = 5;\nbackoff_max = 2;\n' >>"$E2E_DIR/backoff.conf"
+: >"$E2E_DIR/ssh.count"
+cv_bg backoff -c "$E2E_DIR/backoff.conf" batch --format json
+e2e_wait_for "[ \$(wc -l <'$E2E_DIR/ssh.count') -ge 7 ]" 20 0.2 || e2e_fail "kvm-refused: fewer than 7 attempts in 20 s"
+cv_bg_stop
+e2e_check_py "$E2E_DIR/ssh.count" <<'PY'
+import sys
+t = [int(l) / 1e9 for l in open(sys.argv[1]) if l.strip()]
+gaps = [b - a for a, b in zip(t, t[1:])]
+def check(ok, msg):
+    print(("ok: " if ok else "FAIL: ") + msg)
+print("figures: waits between attempts (s): " + " ".join("%.2f" % g for g in gaps))
+# Each gap is the wait plus one refused attempt (ssh start, well under 0.5 s).
+check(gaps[0] < 1.0, "first retry after about half a second (%.2f s)" % gaps[0])
+check(gaps[1] > gaps[0] and gaps[2] > gaps[1], "the waits grow (%.2f, %.2f, %.2f s)" % tuple(gaps[:3]))
+check(max(gaps) <= 2.0 + 0.5, "no wait past backoff_max = 2 s (+0.5 s for the attempt): worst %.2f s" % max(gaps))
+check(min(gaps[3:]) >= 1.5 - 0.05, "from the fourth on, at the cap: 1.5 to 2 s each (least %.2f s)" % min(gaps[3:]))
+PY
 
 printf 'time: test_fault_reconnect_growth %s ms\n' "$(( $(e2e_now_ms) - T0 ))"
 e2e_finish
