@@ -815,6 +815,14 @@ main(int argc, char **argv)
 		else
 			die_usage("unknown command '%s'", argv[1]);
 	}
+	/* A poller left stuck in a library call still reads the
+	 * configuration and the libraries' globals: end without freeing them
+	 * or running the libraries' exit handlers under it. */
+	if (engine_left_threads()) {
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
+	}
 	kvm_events_stop();
 	cert_matrix_free(matrix);
 	cfg_free(&c);

@@ -110,6 +110,9 @@ struct engine {
 };
 
 static void	*poller_main(void *);
+
+/* Set once engine_free has left a thread behind (for good). */
+static atomic_bool	 left_threads;
 static void	*watchdog_main(void *);
 
 /* ---- snapshots ---- */
@@ -771,6 +774,14 @@ engine_start(struct engine *e)
 	e->watching = true;
 }
 
+/* True when some engine_free left a poller thread running: the process
+ * should then end without freeing what such a thread may still use. */
+bool
+engine_left_threads(void)
+{
+	return atomic_load(&left_threads);
+}
+
 struct fleet *
 engine_fleet(struct engine *e)
 {
@@ -883,8 +894,10 @@ engine_free(struct engine *e)
 			stuck = true;
 		}
 	}
-	if (stuck)
+	if (stuck) {
+		atomic_store(&left_threads, true);
 		return;
+	}
 	for (i = 0; i < e->n; i++) {
 		struct poller *p = &e->pollers[i];
 
