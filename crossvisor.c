@@ -704,7 +704,8 @@ cmd_act(int argc, char **argv, struct cfg *c,
 			printf("%s: %s\n", t[i].arg, ev.msg);
 	}
 	engine_free(e);
-	free(sub.hosts);
+	if (!engine_left_threads())	/* else a poller still points in */
+		free(sub.hosts);
 	for (i = 0; i < ntargets; i++)
 		free(t[i].name);
 	free(t);
