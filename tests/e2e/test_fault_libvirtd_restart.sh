@@ -51,8 +51,8 @@ cv_bg_wait_lines $(( $(cv_bg_lines) + 1 )) 3 || true
 cv_bg_stop
 
 e2e_check_timeline "$CV_BG_OUT" "$REFRESH" GOOD=hv-local \
-    "FAULT=kvm-q@$STOP_MS,$DOWN_S,closed|end of file|recv|reset|refused|libvirt" \
-    "FAULT=kvm-t@$STOP_MS,$DOWN_S,closed|end of file|recv|reset|refused|libvirt" \
+    "FAULT=kvm-q@$STOP_MS,$DOWN_S,closed|end of file|recv|write|broken pipe|reset|refused|libvirt" \
+    "FAULT=kvm-t@$STOP_MS,$DOWN_S,closed|end of file|recv|write|broken pipe|reset|refused|libvirt" \
     "BACK=kvm-q@$START_MS,$BACK_S" "BACK=kvm-t@$START_MS,$BACK_S"
 
 printf 'time: test_fault_libvirtd_restart %s ms\n' "$(( $(e2e_now_ms) - T0 ))"

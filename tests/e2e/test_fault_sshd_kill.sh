@@ -103,9 +103,9 @@ else
 fi
 
 e2e_check_timeline "$CV_BG_OUT" "$REFRESH" GOOD=hv-local \
-    "FAULT=kvm-a@$KVM_FAULT,$DOWN_S,closed|end of file|eof|cannot recv|reset|broken|refused" \
+    "FAULT=kvm-a@$KVM_FAULT,$DOWN_S,closed|end of file|eof|cannot recv|cannot write|reset|broken|refused|lost" \
     "BACK=kvm-a@$KVM_BACK,$BACK_S" \
-    "FAULT=hv-a@$HV_FAULT,$DOWN_S,closed|end of file|eof|socket|reset|broken|refused|disconnect" \
+    "FAULT=hv-a@$HV_FAULT,$DOWN_S,closed|end of file|eof|socket|reset|broken|refused|disconnect|lost" \
     "BACK=hv-a@$HV_BACK,$BACK_S"
 
 printf 'time: test_fault_sshd_kill %s ms\n' "$(( $(e2e_now_ms) - T0 ))"
