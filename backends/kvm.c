@@ -52,21 +52,6 @@ struct kvm_dom {
 	uint64_t	 disk_wr;
 };
 
-/*
- * What the libvirt event thread shares with the poller. Reference counted:
- * the connection holds one and each registered callback another, dropped
- * by libvirt's freecb once the callback can no longer run, so a callback
- * dispatched while the connection closes never touches freed memory.
- */
-struct kvm_shared {
-	atomic_int	 refs;
-	atomic_int	 closed;		/* virConnectCloseReason + 1 */
-	pthread_mutex_t	 dirty_lock;
-	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
-	size_t		 ndirty;		/* Locked by dirty_lock. */
-	bool		 all_dirty;		/* Locked by dirty_lock. */
-};
-
 struct backend_conn {
 	virConnectPtr	 conn;
 	char		*name;			/* (owned) host name */
@@ -80,7 +65,12 @@ struct backend_conn {
 	int		 agent_cb;		/* -1 none */
 	bool		 close_cb;
 
-	struct kvm_shared *sh;			/* (owned) one reference */
+	/* Shared with the event thread. */
+	atomic_int	 closed;		/* virConnectCloseReason + 1 */
+	pthread_mutex_t	 dirty_lock;
+	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
+	size_t		 ndirty;		/* Locked by dirty_lock. */
+	bool		 all_dirty;		/* Locked by dirty_lock. */
 };
 
 static int	kvm_open(const struct cfg_host *, const struct backend_params *,
@@ -109,36 +99,17 @@ lv_err(struct cv_err *err, enum cv_errcode code, const char *what)
 
 /* ---- event-thread callbacks ---- */
 
-static struct kvm_shared *
-shared_ref(struct kvm_shared *sh)
-{
-	atomic_fetch_add(&sh->refs, 1);
-	return sh;
-}
-
-/* Also libvirt's freecb of every callback: any thread. */
-static void
-shared_unref(void *arg)
-{
-	struct kvm_shared	*sh = arg;
-
-	if (atomic_fetch_sub(&sh->refs, 1) != 1)
-		return;
-	pthread_mutex_destroy(&sh->dirty_lock);
-	free(sh);
-}
-
 static void
 on_close(virConnectPtr conn, int reason, void *arg)
 {
-	struct kvm_shared	*c = arg;
+	struct backend_conn	*c = arg;
 
 	(void)conn;
 	atomic_store(&c->closed, reason + 1);
 }
 
 static void
-mark_dirty(struct kvm_shared *c, virDomainPtr dom)
+mark_dirty(struct backend_conn *c, virDomainPtr dom)
 {
 	pthread_mutex_lock(&c->dirty_lock);
 	if (c->ndirty == DIRTY_MAX)
@@ -207,18 +178,16 @@ apply_dirty(struct backend_conn *c)
 	struct kvm_dom	*d;
 	size_t		 i;
 
-	struct kvm_shared	*sh = c->sh;
-
-	pthread_mutex_lock(&sh->dirty_lock);
-	if (sh->all_dirty)
+	pthread_mutex_lock(&c->dirty_lock);
+	if (c->all_dirty)
 		for (i = 0; i < c->ndoms; i++)
 			c->doms[i].xml_ok = false;
-	for (i = 0; i < sh->ndirty; i++)
-		if ((d = dom_find(c, sh->dirty[i])) != NULL)
+	for (i = 0; i < c->ndirty; i++)
+		if ((d = dom_find(c, c->dirty[i])) != NULL)
 			d->xml_ok = false;
-	sh->ndirty = 0;
-	sh->all_dirty = false;
-	pthread_mutex_unlock(&sh->dirty_lock);
+	c->ndirty = 0;
+	c->all_dirty = false;
+	pthread_mutex_unlock(&c->dirty_lock);
 }
 
 static const char *
@@ -561,7 +530,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	int			 n, i, closed;
 	bool			 slow;
 
-	if ((closed = atomic_load(&c->sh->closed)) != 0)
+	if ((closed = atomic_load(&c->closed)) != 0)
 		return cv_err_set(err, CV_E_CONNECT, "connection closed (%s)",
 		    closed - 1 == VIR_CONNECT_CLOSE_REASON_KEEPALIVE ?
 		    "keepalive timeout" : closed - 1 ==
@@ -701,10 +670,8 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return cv_err_set(err, CV_E_CONFIG, "bad libvirt URI '%s'",
 		    hc->uri ? hc->uri : "");
 	c = xcalloc(1, sizeof *c);
-	c->sh = xcalloc(1, sizeof *c->sh);
-	atomic_init(&c->sh->refs, 1);
-	atomic_init(&c->sh->closed, 0);
-	pthread_mutex_init(&c->sh->dirty_lock, NULL);
+	pthread_mutex_init(&c->dirty_lock, NULL);
+	atomic_init(&c->closed, 0);
 	c->lifecycle_cb = -1;
 	c->agent_cb = -1;
 	c->nowait = true;
@@ -721,21 +688,14 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return -1;
 	}
 	virConnectSetKeepAlive(c->conn, 5, 3);
-	if (virConnectRegisterCloseCallback(c->conn, on_close,
-	    shared_ref(c->sh), shared_unref) == 0)
+	if (virConnectRegisterCloseCallback(c->conn, on_close, c, NULL) == 0)
 		c->close_cb = true;
-	else
-		shared_unref(c->sh);
-	if ((c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), shared_ref(c->sh),
-	    shared_unref)) < 0)
-		shared_unref(c->sh);
-	if ((c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), c, NULL);
+	c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), shared_ref(c->sh),
-	    shared_unref)) < 0)
-		shared_unref(c->sh);
+	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), c, NULL);
 
 	read_identity(c, rh);
 	if (hc->platform == NULL)
@@ -770,7 +730,7 @@ kvm_close(struct backend_conn *c)
 		dom_done(&c->doms[i]);
 	free(c->doms);
 	free(c->name);
-	shared_unref(c->sh);
+	pthread_mutex_destroy(&c->dirty_lock);
 	free(c);
 }
 
