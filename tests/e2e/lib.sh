@@ -115,8 +115,11 @@ e2e_require_crossvisor() {
 # In the background plus `wait`: a signal to the test interrupts the wait at
 # once (a foreground child would delay the trap until it ends), and teardown
 # then sweeps crossvisor, whose -c argument names $E2E_DIR.
+# The journal goes to $E2E_DIR, never to the user's state directory.
 cv() {
-    (cd "$E2E_ROOT" && exec $(e2e_net_words) timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
+    (cd "$E2E_ROOT" && XDG_STATE_HOME="$E2E_DIR/state" &&
+        export XDG_STATE_HOME &&
+        exec $(e2e_net_words) timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
     wait $!
 }
 
@@ -979,7 +982,8 @@ for line in sys.stdin:
     out.flush()
 ' "$CV_BG_OUT" <"$fifo" &
     CV_BG_STAMP=$!
-    (cd "$E2E_ROOT" && exec $(e2e_net_words) "$CV_BIN" "$@") \
+    (cd "$E2E_ROOT" && XDG_STATE_HOME="$E2E_DIR/state" &&
+        export XDG_STATE_HOME && exec $(e2e_net_words) "$CV_BIN" "$@") \
         </dev/null >"$fifo" 2>"$E2E_DIR/$name.stderr" &
     CV_BG_PID=$!
 }
