@@ -851,6 +851,7 @@ engine_free(struct engine *e)
 	struct worker	*w;
 	uint64_t	 until;
 	size_t		 i;
+	unsigned	 n;
 	bool		 stuck = false, overdue;
 
 	if (e == NULL)
@@ -878,7 +879,6 @@ engine_free(struct engine *e)
 		w = p->cur;
 		overdue = p->call_deadline != 0 &&
 		    clock_mono_ms() >= p->call_deadline;
-		stuck |= p->nabandoned > 0;
 		pthread_mutex_unlock(&p->lock);
 		while (!overdue && !atomic_load(&w->exited) &&
 		    clock_mono_ms() < until) {
@@ -893,6 +893,16 @@ engine_free(struct engine *e)
 			pthread_detach(w->thread);
 			stuck = true;
 		}
+		/* An abandoned call that is ending anyway is let finish. */
+		for (;;) {
+			pthread_mutex_lock(&p->lock);
+			n = p->nabandoned;
+			pthread_mutex_unlock(&p->lock);
+			if (n == 0 || clock_mono_ms() >= until)
+				break;
+			nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
+		}
+		stuck |= n > 0;
 	}
 	if (stuck) {
 		atomic_store(&left_threads, true);
