@@ -761,7 +761,8 @@ cmd_act(int argc, char **argv, struct cfg *c,
 			printf("%s: %s\n", t[i].arg, ev.msg);
 	}
 	engine_free(e);
-	free(sub.hosts);
+	if (!engine_left_threads())	/* else a poller still points in */
+		free(sub.hosts);
 	for (i = 0; i < ntargets; i++)
 		free(t[i].name);
 	free(t);
@@ -895,6 +896,14 @@ main(int argc, char **argv)
 			rc = cmd_hosts(argc - 1, argv + 1, &c);
 		else
 			die_usage("unknown command '%s'", argv[1]);
+	}
+	/* A poller left stuck in a library call still reads the
+	 * configuration and the libraries' globals: end without freeing them
+	 * or running the libraries' exit handlers under it. */
+	if (engine_left_threads()) {
+		fflush(stdout);
+		fflush(stderr);
+		_exit(rc);
 	}
 	kvm_events_stop();
 	cert_matrix_free(matrix);

@@ -36,6 +36,78 @@ server_fingerprint(ssh_session s)
 	return fp;
 }
 
+static char *
+key_fingerprint(ssh_key key)
+{
+	unsigned char	*hash = NULL;
+	size_t		 hlen;
+	char		*fp = NULL;
+
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash,
+	    &hlen) == 0) {
+		fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash,
+		    hlen);
+		ssh_clean_pubkey_hash(&hash);
+	}
+	return fp;
+}
+
+/* The fingerprint that known_hosts pins for name (the first key of the
+ * server key's type, else the first key), so that a changed key is
+ * reported with both; NULL when none can be read. libssh gives the entry
+ * only when it matches, so the file is read here. */
+static char *
+known_fingerprint(ssh_session s, const char *name)
+{
+	struct ssh_knownhosts_entry	*e;
+	enum ssh_keytypes_e		 want = SSH_KEYTYPE_UNKNOWN;
+	ssh_key				 key = NULL;
+	char				*path = NULL, *full, *line = NULL;
+	char				*fp = NULL, *first = NULL;
+	const char			*home;
+	size_t				 cap = 0;
+	ssize_t				 n;
+	FILE				*f;
+
+	if (ssh_options_get(s, SSH_OPTIONS_KNOWNHOSTS, &path) != SSH_OK)
+		return NULL;
+	if (strncmp(path, "~/", 2) == 0 && (home = getenv("HOME")) != NULL)
+		xasprintf(&full, "%s%s", home, path + 1);
+	else
+		full = xstrdup(path);
+	ssh_string_free_char(path);
+	if (ssh_get_server_publickey(s, &key) == SSH_OK) {
+		want = ssh_key_type(key);
+		ssh_key_free(key);
+	}
+	f = fopen(full, "r");
+	free(full);
+	if (f == NULL)
+		return NULL;
+	while (fp == NULL && (n = getline(&line, &cap, f)) != -1) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		e = NULL;
+		if (n == 0 || line[0] == '#' ||
+		    ssh_known_hosts_parse_line(name, line, &e) != SSH_OK ||
+		    e == NULL || e->publickey == NULL) {
+			ssh_knownhosts_entry_free(e);
+			continue;
+		}
+		if (ssh_key_type(e->publickey) == want)
+			fp = key_fingerprint(e->publickey);
+		else if (first == NULL)
+			first = key_fingerprint(e->publickey);
+		ssh_knownhosts_entry_free(e);
+	}
+	free(line);
+	fclose(f);
+	if (fp == NULL)
+		return first;
+	ssh_string_free_char(first);
+	return fp;
+}
+
 /* The name known_hosts files use (host, or [host]:port off port 22), and
  * the ssh-keyscan arguments that fetch its key. */
 static void
@@ -65,7 +137,7 @@ static int
 verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 {
 	enum ssh_known_hosts_e	 st = ssh_session_is_known_server(s);
-	char			*fp;
+	char			*fp, *old;
 	char			 name[300], keyscan[320];
 	const char		*kh = t->known_hosts ? t->known_hosts :
 				    "~/.ssh/known_hosts";
@@ -78,10 +150,13 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	switch (st) {
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED: now "
-		    "%s; refused. If the change is expected: ssh-keygen -R "
-		    "'%s' -f %s, then trust the new key", name,
-		    fp ? fp : "?", name, kh);
+		old = known_fingerprint(s, name);
+		/* Short: the advice must fit in an error line. */
+		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED to %s "
+		    "(known_hosts: %s); refused. If expected: ssh-keygen -R "
+		    "'%s' -f %s, then trust the new key", name, fp ? fp : "?",
+		    old ? old : "?", name, kh);
+		ssh_string_free_char(old);
 		break;
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
 	case SSH_KNOWN_HOSTS_UNKNOWN:

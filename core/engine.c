@@ -1,6 +1,7 @@
 /* The engine: one poller thread per host owning its backend connection, and
  * a watchdog thread that shows a host down when a call outlives its
- * deadline. Pollers publish immutable snapshots to the fleet. */
+ * deadline and then abandons the stuck thread for a fresh one. Pollers
+ * publish immutable snapshots to the fleet. */
 #include "core/engine.h"
 
 #include <errno.h>
@@ -25,6 +26,32 @@
 
 #define QUEUE_MAX	64
 #define WATCH_MS	200
+#define BACKOFF_MIN	0.5	/* seconds before the first retry */
+#define QUIT_GRACE_MS	500	/* quitting waits this long for pollers */
+
+struct poller;
+
+/*
+ * One poller thread and what a backend call may write while it runs. The
+ * watchdog abandons a worker whose call outlives its deadline: the call
+ * keeps its worker, the host gets a fresh one, and the abandoned thread
+ * frees its worker and ends when (if ever) the call returns.
+ */
+struct worker {
+	struct poller		*p;		/* (borrowed) */
+	pthread_t		 thread;
+	bool			 abandoned;	/* Locked by p->lock. */
+	atomic_bool		 exited;
+	struct backend_conn	*conn;
+	struct raw_host		 rh;
+	struct raw_sample	 sample;
+};
+
+enum call_end {
+	CALL_DONE,		/* in time */
+	CALL_LATE,		/* past its deadline, already shown down */
+	CALL_ABANDONED		/* the host has another worker now */
+};
 
 struct action_req {
 	uint64_t	 id;
@@ -38,7 +65,6 @@ struct poller {
 	size_t			 idx;
 	const struct cfg_host	*hc;		/* (borrowed) */
 	const struct backend_ops *ops;		/* NULL: unknown type */
-	pthread_t		 thread;
 	bool			 started;
 
 	pthread_mutex_t		 lock;
@@ -47,22 +73,24 @@ struct poller {
 	size_t			 nqueue;		/* Locked by lock. */
 	bool			 stop;			/* Locked by lock. */
 	struct host_snap	*last;		/* Locked by lock: published */
+	struct worker		*cur;		/* Locked by lock. */
+	unsigned		 nabandoned;	/* Locked by lock: still alive */
 	uint64_t		 call_deadline;	/* Locked by lock: 0 idle */
 	const char		*call_what;	/* Locked by lock. */
 	double			 call_secs;	/* Locked by lock. */
 	bool			 overdue;	/* Locked by lock. */
-	atomic_bool		 exited;
+	bool			 call_act;	/* Locked by lock. */
+	struct action_req	 call_req;	/* Locked by lock. */
+	struct raw_host		 rh;		/* Locked by lock: identity */
+	unsigned		 polls;		/* Locked by lock. */
+	uint64_t		 good_ms;	/* Locked by lock. */
+	int64_t			 good_wall;	/* Locked by lock. */
 
-	/* Private to the poller thread. */
-	struct backend_conn	*conn;
-	struct raw_host		 rh;
-	struct raw_sample	 sample;
+	/* Private to the current worker. */
 	struct rate_prev	*prev;		/* (owned) sorted by id */
 	size_t			 nprev;
-	unsigned		 polls;
-	uint64_t		 good_ms;
-	int64_t			 good_wall;
 	bool			 was_up;
+	double			 backoff;	/* seconds, the next nominal */
 	unsigned		 seed;
 	char			 last_notice[256];
 };
@@ -82,28 +110,36 @@ struct engine {
 };
 
 static void	*poller_main(void *);
+
+/* Set once engine_free has left a thread behind (for good). */
+static atomic_bool	 left_threads;
 static void	*watchdog_main(void *);
 
 /* ---- snapshots ---- */
 
+/* Fills hi from the host's identity as last read; rh is the caller's
+ * storage for it, which hi points into. Any thread. */
 static void
 host_info_init(struct poller *p, struct host_snap_info *hi,
-    enum host_state st)
+    enum host_state st, struct raw_host *rh)
 {
 	memset(hi, 0, sizeof *hi);
+	pthread_mutex_lock(&p->lock);
+	*rh = p->rh;
+	hi->good_ms = p->good_ms;
+	hi->good_wall = p->good_wall;
+	hi->polls = p->polls;
+	pthread_mutex_unlock(&p->lock);
 	hi->name = p->hc->name;
 	hi->type = p->hc->type;
 	hi->state = st;
 	hi->platform = p->hc->platform != NULL ? p->hc->platform :
-	    (p->rh.platform[0] != '\0' ? p->rh.platform : NULL);
-	hi->hypervisor = p->rh.hypervisor[0] != '\0' ? p->rh.hypervisor : NULL;
-	hi->hostname = p->rh.hostname[0] != '\0' ? p->rh.hostname : NULL;
+	    (rh->platform[0] != '\0' ? rh->platform : NULL);
+	hi->hypervisor = rh->hypervisor[0] != '\0' ? rh->hypervisor : NULL;
+	hi->hostname = rh->hostname[0] != '\0' ? rh->hostname : NULL;
 	hi->demo = p->hc->demo;
 	hi->taken_ms = clock_mono_ms();
-	hi->good_ms = p->good_ms;
-	hi->good_wall = p->good_wall;
 	hi->latency_ms = -1;
-	hi->polls = p->polls;
 }
 
 static void
@@ -122,10 +158,11 @@ build_unreachable(struct poller *p, const struct host_snap *last,
     enum host_state st, const char *error)
 {
 	struct host_snap_info	 hi;
+	struct raw_host		 rh;
 	struct snap_builder	*b;
 	size_t			 i, n;
 
-	host_info_init(p, &hi, st);
+	host_info_init(p, &hi, st, &rh);
 	hi.error = error;
 	n = last != NULL ? last->nguests : 0;
 	hi.stale = n > 0;
@@ -264,9 +301,11 @@ prev_index(struct poller *p, const struct host_snap *s)
 
 /* Turns the raw sample into a snapshot: rates, demo figures, verdicts. */
 static struct host_snap *
-build_sample(struct poller *p, int64_t latency_ms)
+build_sample(struct worker *w, int64_t latency_ms)
 {
-	const struct raw_sample	*rs = &p->sample;
+	struct poller		*p = w->p;
+	const struct raw_sample	*rs = &w->sample;
+	struct raw_host		 rh;
 	struct host_snap_info	 hi;
 	struct snap_builder	*b;
 	struct rate_prev	*next;
@@ -281,7 +320,7 @@ build_sample(struct poller *p, int64_t latency_ms)
 	pthread_mutex_lock(&p->lock);
 	last = p->last != NULL ? snap_ref(p->last) : NULL;
 	pthread_mutex_unlock(&p->lock);
-	host_info_init(p, &hi, HOST_UP);
+	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
 	b = snap_builder_create(&hi, rs->n);
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
@@ -301,7 +340,7 @@ build_sample(struct poller *p, int64_t latency_ms)
 		g.state = r->state;
 		g.health = r->health;
 		rates_compute(prev_find(p, r->id), r, rs->taken_ns,
-		    p->rh.logical_cpus, &g, &next[i]);
+		    rh.logical_cpus, &g, &next[i]);
 		/* Only libvirt's test driver needs figures made up: the
 		 * Hyper-V simulator gives Hyper-V's own. */
 		if (p->hc->demo && strcmp(p->hc->type, "kvm") == 0)
@@ -353,22 +392,40 @@ should_stop(struct poller *p)
 }
 
 static void
-call_begin(struct poller *p, const char *what, double timeout_s)
+call_begin(struct worker *w, const char *what, double timeout_s,
+    const struct action_req *req)
 {
+	struct poller	*p = w->p;
+
 	pthread_mutex_lock(&p->lock);
 	p->call_deadline = clock_mono_ms() + (uint64_t)(timeout_s * 1000);
 	p->call_secs = timeout_s;
 	p->call_what = what;
 	p->overdue = false;
+	p->call_act = req != NULL;
+	if (req != NULL)
+		p->call_req = *req;
 	pthread_mutex_unlock(&p->lock);
 }
 
-static void
-call_end(struct poller *p)
+/* Says whether the call came back in time, late, or to an abandoned
+ * worker, which must then touch nothing of its host. */
+static enum call_end
+call_end(struct worker *w)
 {
+	struct poller	*p = w->p;
+	enum call_end	 r;
+
 	pthread_mutex_lock(&p->lock);
-	p->call_deadline = 0;
+	if (w->abandoned)
+		r = CALL_ABANDONED;
+	else {
+		r = p->overdue ? CALL_LATE : CALL_DONE;
+		p->call_deadline = 0;
+		p->call_act = false;
+	}
 	pthread_mutex_unlock(&p->lock);
+	return r;
 }
 
 /* Sleeps until deadline_ms (monotonic), a queued action or stop. */
@@ -441,175 +498,279 @@ refuse_queued(struct poller *p, const char *why)
 	}
 }
 
+/* Runs the queued actions; false when the worker was abandoned meanwhile. */
 static bool
-run_actions(struct poller *p)
+run_actions(struct worker *w, bool *any)
 {
-	struct action_req	req;
-	struct cv_err		err;
-	char			msg[256];
-	bool			any = false;
+	struct poller		*p = w->p;
+	struct action_req	 req;
+	struct cv_err		 err;
+	char			 msg[256];
+	enum call_end		 end;
+	int			 rc;
 
+	*any = false;
 	while (take_request(p, &req)) {
-		any = true;
+		*any = true;
 		cv_err_clear(&err);
-		call_begin(p, action_name(req.action), p->eng->cfg->poll_timeout);
-		if (p->ops->act(p->conn, req.guest_id, req.action, &err) == 0) {
+		call_begin(w, action_name(req.action),
+		    p->eng->cfg->poll_timeout, &req);
+		rc = p->ops->act(w->conn, req.guest_id, req.action, &err);
+		if ((end = call_end(w)) == CALL_ABANDONED)
+			return false;
+		if (rc == 0)
 			/* A backend may say more than "done" (a no-op). */
 			snprintf(msg, sizeof msg, "%s", err.msg[0] != '\0' ?
 			    err.msg : action_past(req.action));
-			action_outcome(p, &req, true, false, msg);
-		} else
-			action_outcome(p, &req, false,
-			    err.code == CV_E_UNSUPPORTED ||
+		else
+			snprintf(msg, sizeof msg, "%s", err.msg);
+		if (end == CALL_LATE)
+			/* Its outcome was already given as unknown. */
+			event(p, EV_NOTICE, "%s %s came back late: %s",
+			    action_name(req.action), req.guest_name, msg);
+		else
+			action_outcome(p, &req, rc == 0, rc != 0 &&
+			    (err.code == CV_E_UNSUPPORTED ||
 			    err.code == CV_E_STATE || err.code == CV_E_DENIED ||
-			    err.code == CV_E_READONLY, err.msg);
-		call_end(p);
+			    err.code == CV_E_READONLY), msg);
 	}
-	return any;
+	return true;
 }
 
+/* The next wait before a reconnection: a delay exponential from
+ * BACKOFF_MIN and capped at backoff_max, of which each wait takes between
+ * three quarters and all at random (so hosts that failed together do not
+ * all retry together, and no wait is past the cap). */
 static double
-backoff_next(struct poller *p, double cur)
+backoff_next(struct poller *p)
 {
 	double	max = p->eng->cfg->backoff_max;
+	double	nominal = p->backoff < max ? p->backoff : max;
 	double	jitter = (double)(rand_r(&p->seed) % 1000) / 1000.0;
-	double	next = cur * 2;
 
-	if (next > max)
-		next = max;
-	/* Up to a quarter either way, so hosts that failed together do not
-	 * all retry together. */
-	return next * (0.75 + jitter * 0.5);
+	p->backoff = nominal * 2 < max ? nominal * 2 : max;
+	return nominal * (1.0 - jitter * 0.25);
 }
 
 static void
-host_down(struct poller *p, const struct cv_err *err)
+host_down(struct worker *w, const struct cv_err *err)
 {
+	struct poller	*p = w->p;
+
 	publish_unreachable(p, HOST_DOWN, err->msg);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);
 	p->was_up = false;
-	if (p->conn != NULL) {
-		p->ops->close(p->conn);
-		p->conn = NULL;
+	if (w->conn != NULL) {
+		p->ops->close(w->conn);
+		w->conn = NULL;
 	}
 }
 
-static int
-connect_host(struct poller *p, struct cv_err *err)
+static enum call_end
+connect_host(struct worker *w, struct cv_err *err, int *rc)
 {
-	struct backend_params	bp;
-	int			rc;
+	struct poller		*p = w->p;
+	struct backend_params	 bp;
+	enum call_end		 end;
 
-	memset(&p->rh, 0, sizeof p->rh);
+	memset(&w->rh, 0, sizeof w->rh);
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
-	call_begin(p, "connect", bp.timeout_s);
-	rc = p->ops->open(p->hc, &bp, &p->conn, &p->rh, err);
-	call_end(p);
-	if (rc == -1) {
-		p->conn = NULL;
-		return -1;
-	}
+	call_begin(w, "connect", bp.timeout_s, NULL);
+	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
+	if (*rc == -1)
+		w->conn = NULL;
+	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1)
+		return end;
+	pthread_mutex_lock(&p->lock);
+	p->rh = w->rh;
+	pthread_mutex_unlock(&p->lock);
 	/* Said once, not at every reconnect. */
-	if (p->rh.notice[0] != '\0' && strcmp(p->rh.notice,
+	if (w->rh.notice[0] != '\0' && strcmp(w->rh.notice,
 	    p->last_notice) != 0) {
-		event(p, EV_NOTICE, "%s", p->rh.notice);
-		strlcpy_cv(p->last_notice, p->rh.notice,
+		event(p, EV_NOTICE, "%s", w->rh.notice);
+		strlcpy_cv(p->last_notice, w->rh.notice,
 		    sizeof p->last_notice);
 	}
-	return 0;
+	return end;
 }
 
-static int
-poll_host(struct poller *p, struct cv_err *err)
+static enum call_end
+poll_host(struct worker *w, struct cv_err *err, int *rc)
 {
-	uint64_t	t0 = clock_mono_ms();
-	int		rc;
+	struct poller	*p = w->p;
+	uint64_t	 t0 = clock_mono_ms();
+	enum call_end	 end;
 
-	call_begin(p, "poll", p->eng->cfg->poll_timeout);
-	rc = p->ops->poll(p->conn, &p->sample, err);
-	call_end(p);
-	if (rc == -1)
-		return -1;
+	call_begin(w, "poll", p->eng->cfg->poll_timeout, NULL);
+	*rc = p->ops->poll(w->conn, &w->sample, err);
+	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1)
+		return end;
+	pthread_mutex_lock(&p->lock);
 	p->polls++;
 	p->good_ms = clock_mono_ms();
 	p->good_wall = clock_wall();
-	publish(p, build_sample(p, (int64_t)(p->good_ms - t0)));
+	pthread_mutex_unlock(&p->lock);
+	publish(p, build_sample(w, (int64_t)(clock_mono_ms() - t0)));
 	if (!p->was_up)
-		event(p, EV_HOST_UP, "up%s%s", p->rh.hypervisor[0] ? ": " : "",
-		    p->rh.hypervisor);
+		event(p, EV_HOST_UP, "up%s%s", w->rh.hypervisor[0] ? ": " : "",
+		    w->rh.hypervisor);
 	p->was_up = true;
-	return 0;
+	return end;
+}
+
+/* The end of an abandoned worker: its own connection and memory only. */
+static void *
+worker_abandoned(struct worker *w)
+{
+	struct poller	*p = w->p;
+
+	if (w->conn != NULL)
+		p->ops->close(w->conn);
+	free(w->sample.guests);
+	pthread_mutex_lock(&p->lock);
+	p->nabandoned--;
+	pthread_mutex_unlock(&p->lock);
+	free(w);
+	return NULL;
+}
+
+static void
+retry_later(struct worker *w, const struct cv_err *err)
+{
+	struct poller	*p = w->p;
+
+	host_down(w, err);
+	refuse_queued(p, err->msg);
+	wait_until(p, clock_mono_ms() + (uint64_t)(backoff_next(p) * 1000),
+	    false);
 }
 
 static void *
 poller_main(void *arg)
 {
-	struct poller	*p = arg;
+	struct worker	*w = arg;
+	struct poller	*p = w->p;
 	const struct cfg *cfg = p->eng->cfg;
 	struct cv_err	 err;
-	double		 backoff = 0.5;
 	uint64_t	 next_poll = 0;
+	bool		 acted;
+	int		 rc;
 
 	while (!should_stop(p)) {
 		cv_err_clear(&err);
-		if (p->conn == NULL && connect_host(p, &err) == -1) {
-			host_down(p, &err);
-			refuse_queued(p, err.msg);
-			backoff = backoff_next(p, backoff);
-			wait_until(p, clock_mono_ms() +
-			    (uint64_t)(backoff * 1000), false);
-			continue;
+		if (w->conn == NULL) {
+			if (connect_host(w, &err, &rc) == CALL_ABANDONED)
+				return worker_abandoned(w);
+			if (rc == -1) {
+				retry_later(w, &err);
+				continue;
+			}
 		}
-		if (run_actions(p))
+		if (!run_actions(w, &acted))
+			return worker_abandoned(w);
+		if (acted)
 			next_poll = 0;
 		if (clock_mono_ms() >= next_poll) {
 			next_poll = clock_mono_ms() +
 			    (uint64_t)(cfg->refresh * 1000);
-			if (poll_host(p, &err) == -1) {
-				host_down(p, &err);
-				refuse_queued(p, err.msg);
-				backoff = backoff_next(p, backoff);
-				wait_until(p, clock_mono_ms() +
-				    (uint64_t)(backoff * 1000), false);
+			if (poll_host(w, &err, &rc) == CALL_ABANDONED)
+				return worker_abandoned(w);
+			if (rc == -1) {
+				retry_later(w, &err);
 				continue;
 			}
-			backoff = 0.5;
+			p->backoff = BACKOFF_MIN;
 		}
 		wait_until(p, next_poll, true);
 	}
-	if (p->conn != NULL)
-		p->ops->close(p->conn);
-	p->conn = NULL;
-	atomic_store(&p->exited, true);
+	if (w->conn != NULL)
+		p->ops->close(w->conn);
+	w->conn = NULL;
+	atomic_store(&w->exited, true);
 	return NULL;
+}
+
+static struct worker *
+worker_start(struct poller *p)
+{
+	struct worker	*w = xcalloc(1, sizeof *w);
+
+	w->p = p;
+	atomic_init(&w->exited, false);
+	pthread_mutex_lock(&p->lock);
+	p->cur = w;
+	p->call_deadline = 0;
+	p->overdue = false;
+	p->call_act = false;
+	pthread_mutex_unlock(&p->lock);
+	if (pthread_create(&w->thread, NULL, poller_main, w) != 0)
+		fatal("pthread_create");
+	return w;
 }
 
 /* ---- the watchdog ---- */
 
-/* A call past its deadline shows the host down at once; the poller thread
- * stays with its call (it is the only thread for that host) and takes over
- * again when the call returns. */
+/*
+ * A call past its deadline shows the host down at once (and fails the
+ * action it was running, whose outcome is then unknown). Past twice its
+ * deadline, its thread is abandoned to the call and a fresh one takes the
+ * host over, unless an
+ * earlier abandoned thread of the host is still stuck: then this one stays
+ * in charge until that one ends, so a host never holds more than one
+ * abandoned thread.
+ */
 static void
 watch_poller(struct poller *p, uint64_t now)
 {
-	char	msg[128];
-	double	secs;
+	struct action_req	 req;
+	struct worker		*w;
+	pthread_t		 tid;
+	char			 msg[128], amsg[256];
+	bool			 first, act, abandon;
 
 	pthread_mutex_lock(&p->lock);
-	if (p->call_deadline == 0 || now < p->call_deadline || p->overdue) {
+	w = p->cur;
+	if (w == NULL || p->call_deadline == 0 || now < p->call_deadline) {
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
+	first = !p->overdue;
+	/* A call merely slow (a loaded host, a long SSH handshake) is given
+	 * as long again before it is given up: its answer is still used. */
+	abandon = p->nabandoned == 0 && !p->stop && now >= p->call_deadline +
+	    (uint64_t)(p->call_secs * 1000);
+	if (!first && !abandon) {
 		pthread_mutex_unlock(&p->lock);
 		return;
 	}
 	p->overdue = true;
-	secs = p->call_secs;
+	act = first && p->call_act;
+	req = p->call_req;
 	snprintf(msg, sizeof msg, "no answer to %s within %.0f s", p->call_what,
-	    secs);
+	    p->call_secs);
+	if (abandon) {
+		w->abandoned = true;
+		tid = w->thread;
+		p->nabandoned++;
+		p->cur = NULL;
+	}
 	pthread_mutex_unlock(&p->lock);
-	publish_unreachable(p, HOST_DOWN, msg);
-	event(p, EV_HOST_DOWN, "down: %s", msg);
+	if (first) {
+		publish_unreachable(p, HOST_DOWN, msg);
+		event(p, EV_HOST_DOWN, "down: %s", msg);
+	}
+	if (act) {
+		snprintf(amsg, sizeof amsg, "%s: %s; its outcome is unknown",
+		    action_name(req.action), msg);
+		action_outcome(p, &req, false, false, amsg);
+	}
+	if (abandon) {
+		pthread_detach(tid);
+		worker_start(p);
+	}
 }
 
 static void *
@@ -674,7 +835,7 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 		p->seed = (unsigned)(clock_mono_ns() ^ (i * 2654435761u));
 		pthread_mutex_init(&p->lock, NULL);
 		cond_init_mono(&p->cond);
-		atomic_init(&p->exited, false);
+		p->backoff = BACKOFF_MIN;
 		publish_unreachable(p, HOST_CONNECTING, NULL);
 	}
 	return e;
@@ -695,13 +856,20 @@ engine_start(struct engine *e)
 			publish_unreachable(p, HOST_DOWN, msg);
 			continue;
 		}
-		if (pthread_create(&p->thread, NULL, poller_main, p) != 0)
-			fatal("pthread_create");
+		worker_start(p);
 		p->started = true;
 	}
 	if (pthread_create(&e->watchdog, NULL, watchdog_main, e) != 0)
 		fatal("pthread_create");
 	e->watching = true;
+}
+
+/* True when some engine_free left a poller thread running: the process
+ * should then end without freeing what such a thread may still use. */
+bool
+engine_left_threads(void)
+{
+	return atomic_load(&left_threads);
 }
 
 struct fleet *
@@ -769,15 +937,18 @@ engine_submit(struct engine *e, size_t host, const char *guest_id,
 	return id;
 }
 
-/* Stops every thread. A poller still stuck in a library call after a grace
- * period is left behind (the process is ending) and nothing it can reach
- * is freed. */
+/* Stops every thread. Quitting stays prompt: a poller inside a call past
+ * its deadline is not waited for, the others at most QUIT_GRACE_MS; one
+ * still running then, or an abandoned one still stuck, is left behind (the
+ * process is ending) and nothing it can reach is freed. */
 void
 engine_free(struct engine *e)
 {
-	uint64_t	until;
-	size_t		i;
-	bool		stuck = false;
+	struct worker	*w;
+	uint64_t	 until;
+	size_t		 i;
+	unsigned	 n;
+	bool		 stuck = false, overdue;
 
 	if (e == NULL)
 		return;
@@ -793,31 +964,51 @@ engine_free(struct engine *e)
 		pthread_cond_broadcast(&e->pollers[i].cond);
 		pthread_mutex_unlock(&e->pollers[i].lock);
 	}
-	until = clock_mono_ms() + 2000;
+	until = clock_mono_ms() + QUIT_GRACE_MS;
 	for (i = 0; i < e->n; i++) {
 		struct poller *p = &e->pollers[i];
 
 		if (!p->started)
 			continue;
-		while (!atomic_load(&p->exited) && clock_mono_ms() < until) {
+		/* The watchdog has ended: cur and the rest no longer move. */
+		pthread_mutex_lock(&p->lock);
+		w = p->cur;
+		overdue = p->call_deadline != 0 &&
+		    clock_mono_ms() >= p->call_deadline;
+		pthread_mutex_unlock(&p->lock);
+		while (!overdue && !atomic_load(&w->exited) &&
+		    clock_mono_ms() < until) {
 			struct timespec ts = { 0, 10 * 1000000L };
 			nanosleep(&ts, NULL);
 		}
-		if (atomic_load(&p->exited))
-			pthread_join(p->thread, NULL);
-		else {
-			pthread_detach(p->thread);
+		if (atomic_load(&w->exited)) {
+			pthread_join(w->thread, NULL);
+			free(w->sample.guests);
+			free(w);
+		} else {
+			pthread_detach(w->thread);
 			stuck = true;
 		}
+		/* An abandoned call that is ending anyway is let finish. */
+		for (;;) {
+			pthread_mutex_lock(&p->lock);
+			n = p->nabandoned;
+			pthread_mutex_unlock(&p->lock);
+			if (n == 0 || clock_mono_ms() >= until)
+				break;
+			nanosleep(&(struct timespec){ 0, 10 * 1000000L }, NULL);
+		}
+		stuck |= n > 0;
 	}
-	if (stuck)
+	if (stuck) {
+		atomic_store(&left_threads, true);
 		return;
+	}
 	for (i = 0; i < e->n; i++) {
 		struct poller *p = &e->pollers[i];
 
 		snap_unref(p->last);
 		free(p->prev);
-		free(p->sample.guests);
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->cond);
 	}

@@ -24,6 +24,7 @@ struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 		     engine_backend_fn *);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);
+bool		 engine_left_threads(void);
 struct fleet	*engine_fleet(struct engine *);
 struct evlog	*engine_evlog(struct engine *);
 uint64_t	 engine_submit(struct engine *, size_t host,

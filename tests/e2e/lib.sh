@@ -119,7 +119,7 @@ e2e_require_crossvisor() {
 cv() {
     (cd "$E2E_ROOT" && XDG_STATE_HOME="$E2E_DIR/state" &&
         export XDG_STATE_HOME &&
-        exec timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
+        exec $(e2e_net_words) timeout -k 5 "${CV_TIMEOUT:-120}" "$CV_BIN" "$@") &
     wait $!
 }
 
@@ -220,7 +220,32 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-e2e_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+e2e_port_open() {
+    if [ "${E2E_NETNS:-}" = 1 ]; then
+        e2e_net bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
+    else
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+
+# E2E_NETNS=1 (set before e2e_setup or e2e_setup_ssh_only): the testbed's
+# namespace is a network namespace too, with only its own loopback, so that
+# a test may cut it (a DROP rule in its own firewall) without touching the
+# machine's. Everything that talks to the testbed then runs through e2e_net.
+e2e_netns_flag() { [ "${E2E_NETNS:-}" != 1 ] || printf '%s\n' -n; }
+e2e_netns_word() { [ "${E2E_NETNS:-}" != 1 ] || echo net; }
+
+# The words that put a command in the testbed's network namespace (none
+# without E2E_NETNS), for `exec $(e2e_net_words) CMD`.
+e2e_net_words() {
+    if [ "${E2E_NETNS:-}" = 1 ] && [ -s "${E2E_DIR:-}/holder.pid" ]; then
+        echo nsenter -t "$(cat "$E2E_DIR/holder.pid")" -n --
+    fi
+}
+
+# e2e_net CMD... -- CMD in the testbed's network namespace (as is, without
+# E2E_NETNS), keeping the caller's environment and mount namespace.
+e2e_net() { $(e2e_net_words) "$@"; }
 
 # json_get PATH [FILE] -- one value from one JSON document (stdin or FILE).
 # PATH: dot-separated keys, [N] list indexes and [key=value] list filters
@@ -333,7 +358,7 @@ e2e_sweep() {
 # e2e_ns CMD... -- run CMD inside the private mount namespace with a clean
 # environment (the daemons must not inherit the test's PATH or locale).
 e2e_ns() {
-    nsenter -t "$(cat "$E2E_DIR/holder.pid")" -m -- \
+    nsenter -t "$(cat "$E2E_DIR/holder.pid")" -m $(e2e_netns_flag) -- \
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C "$@"
 }
 
@@ -378,6 +403,8 @@ mkdir -p /run/libvirt/qemu /var/lib/libvirt/qemu /var/lib/libvirt/images \
 # separation dir are the only traces on the machine (empty directories that
 # the packages' own services create too). mount -n: no /run/mount/utab.
 mkdir -p /run/sshd
+# With E2E_NETNS=1 this is also a network namespace of its own: bring up lo.
+[ "${2:-}" != net ] || ip link set lo up
 readlink /proc/$$/ns/mnt >"$dir/mntns"
 echo $$ >"$dir/holder.pid"
 : >"$dir/ns-ready"
@@ -390,8 +417,8 @@ e2e_start_namespace() {
     e2e_write_ns_init
     # setsid: a Ctrl-C on the terminal reaches the test, whose trap tears the
     # namespace down in order, rather than killing the holder first.
-    setsid unshare -m --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" "$E2E_DIR" \
-        </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
+    setsid unshare -m $(e2e_netns_flag) --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" \
+        "$E2E_DIR" $(e2e_netns_word) </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
     starter=$!
     e2e_wait_for "[ -f '$E2E_DIR/ns-ready' ] || ! kill -0 $starter" 20 0.05
     [ -f "$E2E_DIR/ns-ready" ] ||
@@ -576,7 +603,7 @@ e2e_setup() {
     e2e_start_libvirt
     e2e_start_sshd
     # Prove the whole chain once, with a clear message if it breaks.
-    PATH="$E2E_DIR/bin:$PATH" ssh -p "$E2E_PORT" root@127.0.0.1 true ||
+    PATH="$E2E_DIR/bin:$PATH" e2e_net ssh -p "$E2E_PORT" root@127.0.0.1 true ||
         e2e_die "ssh to the test sshd failed (see $E2E_DIR/sshd.log)"
 
     export E2E_DIR E2E_PORT E2E_KEY E2E_KNOWN_HOSTS E2E_SSH_CONFIG
@@ -837,13 +864,15 @@ set -e
 dir=$1
 # sshd's privilege-separation directory (the packages' own sshd makes it too).
 mkdir -p /run/sshd
+# With E2E_NETNS=1 this is also a network namespace of its own: bring up lo.
+[ "${2:-}" != net ] || ip link set lo up
 readlink /proc/$$/ns/mnt >"$dir/mntns"
 echo $$ >"$dir/holder.pid"
 : >"$dir/ns-ready"
 exec sleep infinity
 NSINIT
-    setsid unshare -m --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" "$E2E_DIR" \
-        </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
+    setsid unshare -m $(e2e_netns_flag) --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" \
+        "$E2E_DIR" $(e2e_netns_word) </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
     starter=$!
     e2e_wait_for "[ -f '$E2E_DIR/ns-ready' ] || ! kill -0 $starter" 20 0.05
     [ -f "$E2E_DIR/ns-ready" ] ||
@@ -878,7 +907,8 @@ e2e_setup_ssh_only() {
     e2e_log "ssh-only testbed ready in $(( $(e2e_now_ms) - t0 )) ms: $E2E_DIR"
 }
 
-# e2e_hv_sshd NAME HVSIM_ARGS... -- an sshd on a free loopback port whose
+# e2e_hv_sshd NAME HVSIM_ARGS... -- an sshd on a free loopback port (or
+# $E2E_HV_PORT) whose
 # every session runs the simulator (ForceCommand: hvsim HVSIM_ARGS, which
 # reads powershell.exe's command line from SSH_ORIGINAL_COMMAND). Its own
 # host key $E2E_DIR/ssh_host_NAME_key is pinned in $E2E_KNOWN_HOSTS; prints
@@ -897,7 +927,8 @@ e2e_hv_sshd() {
     done
     [ -f "$key" ] || ssh-keygen -q -t ed25519 -N '' -C "cv-e2e-$name" -f "$key"
     for try in 1 2 3; do
-        port=$(e2e_free_port)
+        # E2E_HV_PORT: that port (a fault test replaces a listener with it).
+        port=${E2E_HV_PORT:-$(e2e_free_port)}
         sed -e "s|^Port .*|Port $port|" -e "s|^HostKey .*|HostKey $key|" \
             -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
             "$E2E_DIR/sshd_config" >"$cfg"
@@ -929,4 +960,274 @@ e2e_hv_host() {
 e2e_hv_log_count() {
     [ -f "$1" ] || { echo 0; return 0; }
     awk -v s="$2" '$2 == s { n++ } END { print n + 0 }' "$1"
+}
+
+# ---------------------------------------------------------------- faults
+
+# cv_bg NAME ARGS... -- crossvisor in the background (a `batch` that runs
+# while the test injects faults). Each stdout line lands in $E2E_DIR/NAME.out
+# as "MS<TAB>LINE", MS being when it arrived (e2e_now_ms's clock); stderr in
+# NAME.stderr. Sets CV_BG_PID (crossvisor itself) and CV_BG_OUT.
+cv_bg() {
+    local name=$1 fifo
+    shift
+    fifo=$E2E_DIR/$name.fifo
+    CV_BG_OUT=$E2E_DIR/$name.out
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    e2e_python -u -c 'import sys, time
+out = open(sys.argv[1], "w")
+for line in sys.stdin:
+    out.write("%d\t%s" % (time.time() * 1000, line))
+    out.flush()
+' "$CV_BG_OUT" <"$fifo" &
+    CV_BG_STAMP=$!
+    (cd "$E2E_ROOT" && XDG_STATE_HOME="$E2E_DIR/state" &&
+        export XDG_STATE_HOME && exec $(e2e_net_words) "$CV_BIN" "$@") \
+        </dev/null >"$fifo" 2>"$E2E_DIR/$name.stderr" &
+    CV_BG_PID=$!
+}
+
+# cv_bg_lines -- how many lines the background crossvisor has printed.
+cv_bg_lines() { grep -c . "$CV_BG_OUT" 2>/dev/null || echo 0; }
+
+# cv_bg_wait_lines N SECONDS -- until it has printed N lines.
+cv_bg_wait_lines() {
+    e2e_wait_for "[ \$(cv_bg_lines) -ge $1 ]" "$2" 0.1
+}
+
+# cv_bg_stop -- SIGINT (a user's Ctrl-C) to the background crossvisor; sets
+# CV_BG_QUIT_MS (how long it took to exit) and CV_BG_RC.
+cv_bg_stop() {
+    local t
+    t=$(e2e_now_ms)
+    kill -INT "$CV_BG_PID" 2>/dev/null
+    e2e_wait_for "! e2e_pid_alive $CV_BG_PID" 10 0.02 || kill -KILL "$CV_BG_PID" 2>/dev/null
+    CV_BG_QUIT_MS=$(( $(e2e_now_ms) - t ))
+    CV_BG_RC=0
+    wait "$CV_BG_PID" 2>/dev/null || CV_BG_RC=$?
+    wait "$CV_BG_STAMP" 2>/dev/null || true
+}
+
+# e2e_proc_stats PID -- "THREADS FDS RSS_KIB" of a running process.
+e2e_proc_stats() {
+    local pid=$1
+    printf '%s %s %s\n' "$(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 | wc -l)" \
+        "$(find "/proc/$pid/fd" -mindepth 1 -maxdepth 1 | wc -l)" \
+        "$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")"
+}
+
+# e2e_descendants PID -- every descendant of PID (one pass over ps).
+e2e_descendants() {
+    ps -e -o pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END {
+            for (p in parent) {
+                q = parent[p]
+                while (q != "" && q != 0 && q != 1 && q != root) q = parent[q]
+                if (q == root) print p
+            }
+        }'
+}
+
+# e2e_sshd_files NAME -- "CONFIG PIDFILE LOG" of the testbed's sshd (NAME
+# empty: the main one of e2e_setup; else one of e2e_hv_sshd/e2e_extra_sshd).
+e2e_sshd_files() {
+    if [ -z "$1" ]; then
+        echo "$E2E_DIR/sshd_config $E2E_DIR/sshd.pid $E2E_DIR/sshd.log"
+    else
+        echo "$E2E_DIR/sshd_config.$1 $E2E_DIR/pids/sshd-$1.pid $E2E_DIR/sshd-$1.log"
+    fi
+}
+
+# e2e_sshd_kill NAME -- kill an sshd and every session under it with
+# SIGKILL (a crash, or the machine going away: the sessions die too, unlike
+# `systemctl stop ssh`), and wait until its port refuses.
+e2e_sshd_kill() {
+    local cfg pidf log pid port kids
+    read -r cfg pidf log <<<"$(e2e_sshd_files "$1")"
+    pid=$(cat "$pidf")
+    port=$(awk '$1 == "Port" { print $2 }' "$cfg")
+    kids=$(e2e_descendants "$pid")
+    # shellcheck disable=SC2086
+    kill -KILL "$pid" $kids 2>/dev/null
+    e2e_wait_for "! e2e_pid_alive $pid && ! e2e_port_open $port" 10 0.05 ||
+        e2e_fail "sshd ${1:-main} still answers on port $port after SIGKILL"
+}
+
+# e2e_sshd_restart NAME -- start that sshd again, same port and host key.
+e2e_sshd_restart() {
+    local cfg pidf log port
+    read -r cfg pidf log <<<"$(e2e_sshd_files "$1")"
+    port=$(awk '$1 == "Port" { print $2 }' "$cfg")
+    rm -f "$pidf"
+    e2e_ns "$E2E_SSHD" -f "$cfg" -E "$log" || e2e_die "sshd ${1:-main} failed to restart"
+    e2e_wait_for "[ -s '$pidf' ] && e2e_port_open $port" 10 0.05 ||
+        e2e_die "sshd ${1:-main} did not listen again on port $port"
+}
+
+# e2e_check_timeline OUT REFRESH [GOOD=h1,h2] [LATE=S] [FAULT=HOST@MS,S,REGEX]
+#     [BACK=HOST@MS,S] ... -- what a user of `batch --format json` saw over
+# time (OUT from cv_bg). Each assertion is one ok:/FAIL: line:
+#   lines kept coming every REFRESH (+ LATE, default 1.5 s);
+#   GOOD hosts were up in every line from their first up, with
+#   age_s <= REFRESH + LATE;
+#   FAULT: HOST showed down, error matching REGEX (Python, case-blind),
+#          within S seconds of MS (its last-known guests marked stale);
+#   BACK: HOST showed up again within S seconds of MS.
+# Figures (worst gaps, delays) are printed as info: lines.
+e2e_check_timeline() {
+    e2e_check_py "$@" <<'PY'
+import json, re, sys
+out, refresh = sys.argv[1], float(sys.argv[2])
+args = sys.argv[3:]
+late = 1.5
+good, faults, backs = [], [], []
+for a in args:
+    k, v = a.split("=", 1)
+    if k == "GOOD": good = [h for h in v.split(",") if h]
+    elif k == "LATE": late = float(v)
+    elif k == "FAULT":
+        host, rest = v.split("@", 1)
+        ms, s, rx = rest.split(",", 2)
+        faults.append((host, int(ms), float(s), rx))
+    elif k == "BACK":
+        host, rest = v.split("@", 1)
+        ms, s = rest.split(",", 1)
+        backs.append((host, int(ms), float(s)))
+def check(ok, msg):
+    print(("ok: " if ok else "FAIL: ") + msg)
+lines = []
+for raw in open(out):
+    t, _, text = raw.partition("\t")
+    try:
+        lines.append((int(t), json.loads(text)))
+    except ValueError:
+        check(False, "a batch line is not JSON: %.120s" % text)
+if len(lines) < 2:
+    check(False, "batch printed %d line(s), want 2 or more" % len(lines)); sys.exit(0)
+gaps = [b[0] - a[0] for a, b in zip(lines, lines[1:])]
+check(max(gaps) <= (refresh + late) * 1000,
+      "a line every %.1f s: %d lines, worst gap %d ms" % (refresh, len(lines), max(gaps)))
+def host(d, name):
+    return next((h for h in d.get("hosts", []) if h.get("name") == name), {})
+for g in good:
+    # From its first good poll on: a first connection slowed down by a
+    # loaded machine is not what is checked here.
+    first = next((i for i, (t, d) in enumerate(lines) if host(d, g).get("state") == "up"), None)
+    if first is None:
+        check(False, "%s never up (last state %r, error %r)" % (g, host(lines[-1][1], g).get("state"),
+              host(lines[-1][1], g).get("error"))); continue
+    rest = lines[first:]
+    bad = [(t, host(d, g).get("state"), host(d, g).get("age_s")) for t, d in rest
+           if host(d, g).get("state") != "up" or (host(d, g).get("age_s") or 0) > refresh + late]
+    ages = [host(d, g).get("age_s") or 0 for t, d in rest]
+    check(not bad, "%s up and fresh in every line from its first (%d of %d lines; worst age_s %.1f)%s" %
+          (g, len(rest), len(lines), max(ages), "" if not bad else ": not so at %s" % bad[:3]))
+for name, t0, within, rx in faults:
+    seen = next(((t, host(d, name), d) for t, d in lines if t >= t0 and
+                 host(d, name).get("state") == "down"), None)
+    if seen is None:
+        check(False, "%s shown down after the fault (never)" % name); continue
+    t, h, d = seen
+    err = h.get("error") or ""
+    print("info: %s down %d ms after the fault: %s" % (name, t - t0, err))
+    check(t - t0 <= within * 1000, "%s down within %.1f s (%d ms)" % (name, within, t - t0))
+    check(re.search(rx, err, re.I) is not None, "%s down with a reason matching /%s/: %r" % (name, rx, err))
+    gs = [x for x in d.get("guests", []) if x.get("host") == name]
+    check(all(x.get("stale") for x in gs),
+          "%s keeps its %d last-known guest(s), marked stale" % (name, len(gs)))
+for name, t0, within in backs:
+    seen = next((t for t, d in lines if t >= t0 and host(d, name).get("state") == "up"), None)
+    if seen is None:
+        check(False, "%s back up after the repair (never; last state %r)" %
+              (name, host(lines[-1][1], name).get("state"))); continue
+    print("info: %s back up %d ms after the repair" % (name, seen - t0))
+    check(seen - t0 <= within * 1000, "%s back up within %.1f s (%d ms)" % (name, within, seen - t0))
+PY
+}
+
+# e2e_sshd_on_port NAME PORT -- another sshd like the main one (same host
+# key, pinned for PORT too) on a given port: a host that comes back where a
+# fault was. Stopped with e2e_sshd_kill NAME.
+e2e_sshd_on_port() {
+    local name=$1 port=$2 cfg=$E2E_DIR/sshd_config.$1
+    sed -e "s|^Port .*|Port $port|" \
+        -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
+        "$E2E_DIR/sshd_config" >"$cfg"
+    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$E2E_DIR/ssh_host_ed25519_key.pub")" \
+        >>"$E2E_KNOWN_HOSTS"
+    e2e_sshd_restart "$name"
+}
+
+# e2e_blackhole_stop PORT -- end the blackhole listening on PORT (its held
+# connections close: clients stuck on them see the end of the stream).
+e2e_blackhole_stop() {
+    local f
+    for f in "$E2E_DIR"/pids/blackhole.*.port; do
+        [ "$(cat "$f")" = "$1" ] || continue
+        e2e_stop_pidfile "${f%.port}.pid"
+        e2e_wait_for "! e2e_port_open $1" 5 0.05
+        return 0
+    done
+    e2e_fail "no blackhole on port $1"
+}
+
+# e2e_libvirtd_stop / e2e_libvirtd_start -- stop the testbed's libvirtd
+# (SIGTERM, as `systemctl stop libvirtd`) and start it again.
+e2e_libvirtd_stop() {
+    e2e_stop_pidfile "$E2E_DIR/libvirtd.pid"
+    rm -f "$E2E_DIR/libvirtd.pid"
+}
+
+e2e_libvirtd_start() {
+    e2e_ns libvirtd -d -p "$E2E_DIR/libvirtd.pid" ||
+        e2e_die "libvirtd -d failed (see $E2E_DIR/libvirtd.log)"
+    e2e_wait_for "e2e_virsh uri" 60 0.1 ||
+        e2e_die "libvirtd does not answer again on qemu:///system"
+}
+
+# e2e_hv_wrapper -- writes $E2E_DIR/simwrap and prints its path: a stand-in
+# for the simulator between sshd and hvsim that injects timing faults into a
+# working session. Use it as E2E_HVSIM for e2e_hv_sshd:
+#   E2E_HVSIM="$(e2e_hv_wrapper)" e2e_hv_sshd NAME --wrap-slow=2 --state F
+#     every answer comes 2 s late (a slow host);
+#   ... --wrap-hang-action ...
+#     the request of an action is never passed on: it never returns, while
+#     polls before it are answered.
+# Its own options (--wrap-*) come first; the rest goes to hvsim.
+e2e_hv_wrapper() {
+    local w=$E2E_DIR/simwrap
+    [ -n "${E2E_HVSIM:-}" ] || e2e_require_hvsim
+    [ -x "$w" ] || {
+        printf '#!%s\n' "${E2E_PYTHON:-$(command -v python3)}"
+        printf 'HVSIM = %s\n' "'$E2E_HVSIM'"
+        cat <<'PY'
+import os, subprocess, sys, threading, time
+slow, hang_action, args = 0.0, False, sys.argv[1:]
+while args and args[0].startswith("--wrap-"):
+    a = args.pop(0)
+    if a.startswith("--wrap-slow="): slow = float(a.split("=", 1)[1])
+    elif a == "--wrap-hang-action": hang_action = True
+child = subprocess.Popen([HVSIM] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def feed():
+    for line in sys.stdin.buffer:
+        if hang_action and line.startswith(b"@@CVPARAMS@@ ") and b'"Action"' in line:
+            while True:
+                time.sleep(3600)
+        child.stdin.write(line)
+        child.stdin.flush()
+    child.stdin.close()
+threading.Thread(target=feed, daemon=True).start()
+out = sys.stdout.buffer
+for line in child.stdout:
+    if slow and line.startswith(b"@@CV@@ "):
+        time.sleep(slow)
+    out.write(line)
+    out.flush()
+sys.exit(child.wait())
+PY
+    } >"$w"
+    chmod 755 "$w"
+    echo "$w"
 }

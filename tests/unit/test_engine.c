@@ -25,6 +25,9 @@ struct fake_host {
 	int		fail_open;
 	int		fail_poll;
 	int		hang_poll;
+	int		hang_once;	/* the next poll (or action) hangs */
+	int		hang_act;
+	int		stuck;		/* threads inside a hung call */
 	int		polls;
 	int		acts;
 	int		fail_act;
@@ -66,6 +69,14 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	int			 n;
 
 	pthread_mutex_lock(&fake_lock);
+	if (f->hang_once == 1) {
+		/* Only a release (hang_once = 0) ends this one. */
+		f->hang_once = 2;
+		f->stuck++;
+		while (f->hang_once != 0)
+			pthread_cond_wait(&fake_cond, &fake_lock);
+		f->stuck--;
+	}
 	while (f->hang_poll)
 		pthread_cond_wait(&fake_cond, &fake_lock);
 	if (f->fail_poll) {
@@ -99,6 +110,12 @@ fake_act(struct backend_conn *c, const char *id, enum action a,
 	int			 fail;
 
 	pthread_mutex_lock(&fake_lock);
+	if (f->hang_act) {
+		f->stuck++;
+		while (f->hang_act)
+			pthread_cond_wait(&fake_cond, &fake_lock);
+		f->stuck--;
+	}
 	f->acts++;
 	f->last_act = a;
 	strcpy(f->last_act_id, id);
@@ -367,6 +384,96 @@ hung_poll_shown_down_by_watchdog(void **state)
 	cfg_free(&c);
 }
 
+/* A poller stuck for good is abandoned: the host gets a fresh thread and
+ * comes back while the old one is still stuck. */
+static void
+stuck_poller_abandoned_host_returns(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+	struct evlog_entry	 ev[64];
+	size_t			 n, i;
+	unsigned		 polls;
+	bool			 down = false;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, NULL, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	pthread_mutex_lock(&fake_lock);
+	fake[0].hang_once = 1;
+	pthread_mutex_unlock(&fake_lock);
+	/* Down with the watchdog's reason (the fresh thread may bring the
+	 * host back before a snapshot shows it down: the log keeps it). */
+	for (i = 0; i < 100 && !down; i++) {
+		struct timespec ts = { 0, 50 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		n = evlog_since(engine_evlog(e), 0, ev, 64);
+		while (n-- > 0)
+			down |= ev[n].kind == EV_HOST_DOWN &&
+			    strstr(ev[n].msg, "no answer to poll") != NULL;
+	}
+	assert_true(down);
+	h = wait_host(e, 0, is_up);
+	polls = h->polls;
+	snap_unref(h);
+	do {
+		h = wait_host(e, 0, is_up);
+		n = h->polls;
+		snap_unref(h);
+	} while (n < polls + 2);
+	pthread_mutex_lock(&fake_lock);
+	assert_int_equal(fake[0].stuck, 1);
+	fake[0].hang_once = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	/* The abandoned thread ends within quitting's grace: nothing is
+	 * left behind (ASan would see the leak). */
+	engine_free(e);
+	assert_false(engine_left_threads());
+	cfg_free(&c);
+}
+
+/* An action that never returns fails after poll_timeout with a clear
+ * reason; the other host keeps being polled. */
+static void
+hung_action_fails_in_time(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	struct evlog_entry	 ev;
+	struct cv_err		 err;
+	uint64_t		 id, t0;
+	int			 before;
+
+	(void)state;
+	make_cfg(&c, false);
+	e = engine_create(&c, NULL, fake_find);
+	engine_start(e);
+	snap_unref(wait_host(e, 0, polled_twice));
+	pthread_mutex_lock(&fake_lock);
+	fake[0].hang_act = 1;
+	before = fake[1].polls;
+	pthread_mutex_unlock(&fake_lock);
+	t0 = clock_mono_ms();
+	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_POWEROFF, &err);
+	assert_true(id != 0);
+	assert_int_equal(evlog_wait_action(engine_evlog(e), id, 5000, &ev), 0);
+	assert_false(ev.ok);
+	assert_non_null(strstr(ev.msg, "no answer to poweroff"));
+	assert_true(clock_mono_ms() - t0 < 2000);
+	pthread_mutex_lock(&fake_lock);
+	assert_true(fake[1].polls > before);
+	fake[0].hang_act = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	engine_free(e);
+	cfg_free(&c);
+}
+
 int
 main(void)
 {
@@ -377,6 +484,8 @@ main(void)
 		cmocka_unit_test(actions_reach_the_backend),
 		cmocka_unit_test(read_only_refused_in_core),
 		cmocka_unit_test(hung_poll_shown_down_by_watchdog),
+		cmocka_unit_test(stuck_poller_abandoned_host_returns),
+		cmocka_unit_test(hung_action_fails_in_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
