@@ -66,8 +66,8 @@ key() {
 
 tui_shell 132 30
 tui_type "./crossvisor -c $CONF"
-tui_wait '^hv-hang +hyperv +up ' 20
-tui_wait '^hv-local +hyperv +up ' 20
+tui_wait '^(▾|-)hv-hang +hyperv +up ' 20
+tui_wait '^(▾|-)hv-local +hyperv +up ' 20
 tui_keys j
 tui_wait '^ *(├─|└─) +hyperv +hang-web +running'
 tui_keys o
@@ -83,16 +83,16 @@ tui_capture
 [ $(( $(e2e_now_ms) - HANG_MS )) -lt $((POLL_TIMEOUT * 1000)) ] &&
     e2e_pass "those keys were answered while the action hung" ||
     e2e_log "the keys took until the action's deadline: no proof of liveness during the hang"
-grep -E '^hv-local ' "$TUI_TMP/screen" | grep -qE '^hv-local +hyperv +up ' &&
-    ! grep -E '^hv-local ' "$TUI_TMP/screen" | grep -q 'last poll' &&
-    e2e_pass "hv-local up and fresh during the hang: $(grep -E '^hv-local ' "$TUI_TMP/screen")" ||
-    e2e_fail "hv-local during the hang: $(grep -E '^hv-local ' "$TUI_TMP/screen")"
+grep -E '^(▾|-)hv-local ' "$TUI_TMP/screen" | grep -qE '^(▾|-)hv-local +hyperv +up ' &&
+    ! grep -E '^(▾|-)hv-local ' "$TUI_TMP/screen" | grep -q 'last poll' &&
+    e2e_pass "hv-local up and fresh during the hang: $(grep -E '^(▾|-)hv-local ' "$TUI_TMP/screen")" ||
+    e2e_fail "hv-local during the hang: $(grep -E '^(▾|-)hv-local ' "$TUI_TMP/screen")"
 tui_wait 'hang-web on hv-hang: .*no answer' $((POLL_TIMEOUT + 5))
 e2e_pass "status line after $(( $(e2e_now_ms) - HANG_MS )) ms: $(grep -E 'hang-web on hv-hang' "$TUI_TMP/screen" | tail -n1)"
 key j '^HOST +HV +NAME'
-tui_wait '^hv-hang +hyperv +up ' $((2 * POLL_TIMEOUT + 10))
+tui_wait '^(▾|-)hv-hang +hyperv +up ' $((2 * POLL_TIMEOUT + 10))
 e2e_pass "hv-hang up again by itself $(( $(e2e_now_ms) - HANG_MS )) ms after the poweroff"
-grep -qE '^hv-local +hyperv +up ' "$TUI_TMP/screen" || e2e_fail "hv-local not up at the end"
+grep -qE '^(▾|-)hv-local +hyperv +up ' "$TUI_TMP/screen" || e2e_fail "hv-local not up at the end"
 t=$(e2e_now_ms)
 tui_keys q
 tui_wait '^\$ ?$' 5

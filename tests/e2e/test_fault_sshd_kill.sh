@@ -51,8 +51,8 @@ cv_bg_wait_lines 2 30 || e2e_die "batch printed no line in 30 s: $(head -c 300 "
 # The console, as a user runs it.
 tui_shell 160 30 "PATH=$E2E_DIR/bin:/usr/local/bin:/usr/bin:/bin"
 tui_type "./crossvisor -c $CONF"
-tui_wait '^kvm-a +kvm +up ' 20
-tui_wait '^hv-a +hyperv +up ' 20
+tui_wait '^(▾|-)kvm-a +kvm +up ' 20
+tui_wait '^(▾|-)hv-a +hyperv +up ' 20
 
 # host_state NAME -- its state in the last batch line.
 host_state() { tail -n1 "$CV_BG_OUT" | cut -f2 | json_get "hosts[name=$1].state"; }
@@ -65,20 +65,20 @@ fault() {
     FAULT_MS=$(e2e_now_ms)
     # The console shows it down within two refreshes.
     t=$FAULT_MS
-    tui_wait "^$name +[a-z]+ +down " 10
+    tui_wait "^(▾|-)$name +[a-z]+ +down " 10
     t=$(( $(e2e_now_ms) - t ))
     if [ "$t" -le $((2 * REFRESH * 1000 + 500)) ]; then
         e2e_pass "console shows $name down $t ms after its sshd died"
     else
         e2e_fail "console showed $name down only after $t ms (two refreshes: $((2 * REFRESH)) s)"
     fi
-    grep -E "^$name " "$TUI_TMP/screen" | sed 's/^/    console: /'
+    grep -E "^(▾|-)$name " "$TUI_TMP/screen" | sed 's/^/    console: /'
     # Down for a while: several failed reconnections, the back-off grows.
     e2e_wait_for "[ \$(( \$(e2e_now_ms) - $FAULT_MS )) -ge 6000 ]" 10 0.2
     BACK_MS=$(e2e_now_ms)
     e2e_sshd_restart "$sshd"
     t=$(e2e_now_ms)
-    tui_wait "^$name +[a-z]+ +up " "$BACK_S"
+    tui_wait "^(▾|-)$name +[a-z]+ +up " "$BACK_S"
     e2e_pass "console shows $name up again $(( $(e2e_now_ms) - t )) ms after its sshd came back"
     e2e_wait_for "[ \"\$(host_state $name)\" = up ]" "$BACK_S" || true
 }
