@@ -464,14 +464,16 @@ find_bytes(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	return NULL;
 }
 
-/* The marker line that ends answer n, as it appears in the raw stream. */
+/* The marker line that ends answer n, as it appears in the raw stream:
+ * with the line end before it, since a VM name inside the answer line may
+ * hold "@@CVDONE@@ <n>" too. */
 static size_t
 done_marker(struct hv_proc *p, unsigned n, char *m, size_t len)
 {
 	char	ascii[40];
 	size_t	alen, i;
 
-	alen = (size_t)snprintf(ascii, sizeof ascii, "@@CVDONE@@ %u", n);
+	alen = (size_t)snprintf(ascii, sizeof ascii, "\n@@CVDONE@@ %u", n);
 	if (!p->utf16) {
 		memcpy(m, ascii, alen);
 		return alen;
@@ -481,6 +483,26 @@ done_marker(struct hv_proc *p, unsigned n, char *m, size_t len)
 		m[2 * i + 1] = '\0';
 	}
 	return 2 * alen;
+}
+
+/* Whether [s, end) holds the marker followed by its line end (so that
+ * "@@CVDONE@@ 1" is not taken in "@@CVDONE@@ 12"). */
+static bool
+marker_in(const struct hv_proc *p, const char *s, const char *end,
+    const char *marker, size_t mlen)
+{
+	const char	*at;
+	size_t		 w = p->utf16 ? 2 : 1;
+
+	while ((at = find_bytes(s, (size_t)(end - s), marker, mlen)) != NULL) {
+		if ((size_t)(end - at) < mlen + w)
+			return false;	/* its line end is yet to come */
+		if ((at[mlen] == '\r' || at[mlen] == '\n') &&
+		    (w == 1 || at[mlen + 1] == '\0'))
+			return true;
+		s = at + w;
+	}
+	return false;
 }
 
 /* Reads until answer n is complete, the PowerShell ends or the deadline
@@ -493,11 +515,12 @@ proc_wait(struct hv_proc *p, unsigned n, uint64_t deadline, struct cv_err *err)
 
 	for (;;) {
 		mlen = done_marker(p, n, marker, sizeof marker);
-		if (p->out.len >= mlen && find_bytes(p->out.p + scanned,
-		    p->out.len - scanned, marker, mlen) != NULL)
+		if (p->out.len > scanned && marker_in(p, p->out.p + scanned,
+		    p->out.p + p->out.len, marker, mlen))
 			return 0;
-		if (p->out.len > mlen)
-			scanned = p->out.len - mlen;
+		/* Rescan what a marker cut by the last read may span. */
+		if (p->out.len > mlen + 2)
+			scanned = p->out.len - mlen - 2;
 		if (p->eof)
 			return 0;
 		if (p->out.len > ANSWER_MAX)
