@@ -120,7 +120,8 @@ authenticate(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
 	if (rc != SSH_AUTH_SUCCESS)
 		return cv_err_set(err, CV_E_AUTH, "authentication refused "
-		    "(tried %s): %s", t->identity ? t->identity :
+		    "(tried %s%s): %s", t->password ? "the password, then " :
+		    "", t->identity ? t->identity :
 		    "ssh-agent and default keys", ssh_get_error(s));
 	return 0;
 }
