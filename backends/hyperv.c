@@ -368,7 +368,7 @@ read_ssh(struct hv_proc *p, struct cv_err *err)
 {
 	char	data[65536];
 	size_t	got = 0;
-	int	n, m;
+	int	n, m = 0;
 
 	n = ssh_channel_read_timeout(p->ch, data, sizeof data, 0,
 	    READ_SLICE_MS);
@@ -383,7 +383,7 @@ read_ssh(struct hv_proc *p, struct cv_err *err)
 		take_err(p, data, (size_t)m);
 		got += (size_t)m;
 	}
-	if (got >= READ_MAX)
+	if (got >= READ_MAX || p->err_over)
 		return 0;
 	if (n <= 0 && m <= 0 && ssh_channel_is_eof(p->ch)) {
 		p->eof = true;

@@ -91,7 +91,9 @@ run act-readonly -c "$CONF" --read-only act start hv-pw/pw-web
 
 # While a batch runs: its command line and environment, and those of every
 # process it started, must not hold the secret.
-(cd "$E2E_ROOT" && exec "$CV_BIN" -c "$CONF" batch -d 1 --format json) \
+# Under a sanitizer build its crash report goes with the outputs checked.
+CRASH_ASAN="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}log_path=$OUTS/asan-crash"
+(cd "$E2E_ROOT" && ASAN_OPTIONS=$CRASH_ASAN exec "$CV_BIN" -c "$CONF" batch -d 1 --format json) \
     </dev/null >"$OUTS/batch-live.out" 2>"$OUTS/batch-live.err" &
 LIVE=$!
 e2e_wait_for "grep -q '\"state\":\"up\"' '$OUTS/batch-live.out'" 30 ||
@@ -146,7 +148,7 @@ done
 # --- the console ----------------------------------------------------------------
 SOCK=cv-e2e-secrets-$$
 tmux -L "$SOCK" -f /dev/null new-session -d -x 160 -y 40 -c "$E2E_ROOT" \
-    "env TERM=screen LANG=C.UTF-8 $CV_BIN -c $CONF; echo EXITED-\$?; sleep 60"
+    "env TERM=screen LANG=C.UTF-8 ASAN_OPTIONS=$CRASH_ASAN-console $CV_BIN -c $CONF; echo EXITED-\$?; sleep 60"
 echo "tmux -L $SOCK kill-server" >"$E2E_DIR/tmux-kill"
 screen() { tmux -L "$SOCK" capture-pane -p -S -100 -t 0 2>/dev/null; }
 e2e_wait_for "screen | grep -q pw-db" 30 ||
