@@ -84,6 +84,7 @@ add("<b>&amp;</b>")
 add("back\\slash")
 add("tab\there", kvm=False)
 add("\x1b[31mred\x1b[0m", kvm=False)
+add("c1-\u009b31m-csi")
 add("a/b", kvm=False)
 add("n" * 1000)
 # Invalid UTF-8 in the state file: the simulator writes U+FFFD for each
@@ -225,6 +226,11 @@ print(("FAIL: csv lacks %r" % miss[:3]) if miss else "ok: csv round-trips every 
 text = open(d + "/batch-text.out", "rb").read()
 bad = sorted({c for c in text if c < 0x20 and c != 0x0a or c == 0x7f})
 print(("FAIL: text output holds control bytes %s" % bad) if bad else "ok: text output holds no control byte")
+utext = text.decode("utf-8", "replace")
+bad = sorted({"U+%04X" % ord(c) for c in utext
+              if 0x80 <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069})
+print(("FAIL: text output holds C1 or bidi controls %s" % bad) if bad else
+      "ok: text output holds no C1 control and no bidi override")
 rows = [l for l in text.split(b"\n") if l.startswith(b"hv-inj ")]
 print(("ok: " if len(rows) == len(hv) else "FAIL: ") + "text: %d hv-inj rows for %d guests" % (len(rows), len(hv)))
 PY
