@@ -64,6 +64,7 @@ run_e2e() {
 	    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan" \
 	    bash "$top/tests/e2e/run.sh" $tests >"$work/asan.e2e" 2>&1; then
 		cat "$work/asan.e2e"
+		[ -z "$(ls "$logs")" ] || head -n 60 "$logs"/*
 		echo "sanitize: asan: e2e FAILED"
 		return 1
 	fi
