@@ -67,6 +67,7 @@ struct backend_conn {
 
 	/* Shared with the event thread. */
 	atomic_int	 closed;		/* virConnectCloseReason + 1 */
+	int		 slot;			/* in cb_slots; -1 none */
 	pthread_mutex_t	 dirty_lock;
 	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
 	size_t		 ndirty;		/* Locked by dirty_lock. */
@@ -99,24 +100,85 @@ lv_err(struct cv_err *err, enum cv_errcode code, const char *what)
 
 /* ---- event-thread callbacks ---- */
 
-static void
-on_close(virConnectPtr conn, int reason, void *arg)
-{
-	struct backend_conn	*c = arg;
+/*
+ * libvirt may run a callback on its event thread while kvm_close
+ * deregisters it, and does not always call a free callback (the test
+ * driver leaves it to a dispatch that never comes), so the callbacks get
+ * a slot, not the connection: kvm_close empties the slot under cb_lock
+ * before it frees anything, and a late callback finds it empty. A slot
+ * taken again by a later connection may get a stale event: one guest
+ * refreshed for nothing.
+ */
+#define CB_SLOTS	1024
+static pthread_mutex_t		 cb_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct backend_conn	*cb_slots[CB_SLOTS];
 
-	(void)conn;
-	atomic_store(&c->closed, reason + 1);
+static void
+slot_take(struct backend_conn *c)
+{
+	int	i;
+
+	c->slot = -1;
+	pthread_mutex_lock(&cb_lock);
+	for (i = 0; i < CB_SLOTS; i++)
+		if (cb_slots[i] == NULL) {
+			cb_slots[i] = c;
+			c->slot = i;
+			break;
+		}
+	pthread_mutex_unlock(&cb_lock);
 }
 
 static void
-mark_dirty(struct backend_conn *c, virDomainPtr dom)
+slot_drop(struct backend_conn *c)
 {
+	if (c->slot < 0)
+		return;
+	pthread_mutex_lock(&cb_lock);
+	cb_slots[c->slot] = NULL;
+	pthread_mutex_unlock(&cb_lock);
+	c->slot = -1;
+}
+
+/* The connection of a callback's slot, with cb_lock held; NULL (and the
+ * lock released) when it is gone. */
+static struct backend_conn *
+slot_lock(void *arg)
+{
+	struct backend_conn	*c;
+
+	pthread_mutex_lock(&cb_lock);
+	if ((c = *(struct backend_conn **)arg) == NULL)
+		pthread_mutex_unlock(&cb_lock);
+	return c;
+}
+
+static void
+on_close(virConnectPtr conn, int reason, void *arg)
+{
+	struct backend_conn	*c;
+
+	(void)conn;
+	if ((c = slot_lock(arg)) == NULL)
+		return;
+	atomic_store(&c->closed, reason + 1);
+	pthread_mutex_unlock(&cb_lock);
+}
+
+static void
+mark_dirty(void *arg, virDomainPtr dom)
+{
+	struct backend_conn	*c;
+
+	if ((c = slot_lock(arg)) == NULL)
+		return;
 	pthread_mutex_lock(&c->dirty_lock);
 	if (c->ndirty == DIRTY_MAX)
 		c->all_dirty = true;
 	else if (virDomainGetUUIDString(dom, c->dirty[c->ndirty]) == 0)
 		c->ndirty++;
 	pthread_mutex_unlock(&c->dirty_lock);
+	pthread_mutex_unlock(&cb_lock);
 }
 
 static int
@@ -674,6 +736,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	atomic_init(&c->closed, 0);
 	c->lifecycle_cb = -1;
 	c->agent_cb = -1;
+	c->slot = -1;
 	c->nowait = true;
 	c->slow_s = bp->slow_refresh_s;
 	c->name = xstrdup(hc->name);
@@ -688,14 +751,20 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return -1;
 	}
 	virConnectSetKeepAlive(c->conn, 5, 3);
-	if (virConnectRegisterCloseCallback(c->conn, on_close, c, NULL) == 0)
-		c->close_cb = true;
-	c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), c, NULL);
-	c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
-	    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(on_agent), c, NULL);
+	slot_take(c);
+	if (c->slot >= 0) {
+		void *arg = &cb_slots[c->slot];
+
+		if (virConnectRegisterCloseCallback(c->conn, on_close, arg,
+		    NULL) == 0)
+			c->close_cb = true;
+		c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn,
+		    NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+		    VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle), arg, NULL);
+		c->agent_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+		    VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE,
+		    VIR_DOMAIN_EVENT_CALLBACK(on_agent), arg, NULL);
+	}
 
 	read_identity(c, rh);
 	if (hc->platform == NULL)
@@ -715,6 +784,7 @@ kvm_close(struct backend_conn *c)
 
 	if (c == NULL)
 		return;
+	slot_drop(c);
 	if (c->conn != NULL) {
 		if (c->lifecycle_cb >= 0)
 			virConnectDomainEventDeregisterAny(c->conn,
