@@ -26,8 +26,21 @@
 #include "core/platform.h"
 #include "core/xmalloc.h"
 
-#define ANSWER_MAX		(64u << 20)	/* bytes of one answer */
+/* Bytes of one answer (stdout of one request, banners included). The
+ * biggest host, 1024 VMs (Hyper-V's limit), answers a poll in about 3 MiB
+ * even with 100-character names escaped as \uXXXX and full KVP data
+ * (about 3 KiB a VM), 6 MiB in UTF-16: 16 MiB leaves room and bounds what
+ * one host can make crossvisor hold (the raw answer, its decoded copy and
+ * the parsed JSON: about 5 times this) while every host polls at once. */
+#define ANSWER_MAX		(16u << 20)
+/* Bytes of stderr of one request. PowerShell writes a few KiB of CLIXML
+ * there at most; more is a broken host, cut off like a long answer (over
+ * SSH, libssh buffers what stderr brings beside every stdout read, so
+ * only cutting it off bounds memory). */
 #define STDERR_MAX		(1u << 20)
+#define READ_MAX		(1u << 20)	/* bytes taken in one read
+						 * round, so that a flood
+						 * meets the checks above */
 #define SESSION_RETRY_MS	60000
 #define READ_SLICE_MS		50
 
@@ -53,6 +66,7 @@ struct hv_proc {
 	bool		 started;	/* first bytes of stdout seen */
 	bool		 utf16;
 	bool		 eof;
+	bool		 err_over;	/* stderr went over STDERR_MAX */
 	int		 status;	/* exit status; -1 unknown */
 };
 
@@ -345,13 +359,16 @@ take_err(struct hv_proc *p, const char *data, size_t n)
 {
 	if (p->err.len + n <= STDERR_MAX)
 		buf_add(&p->err, data, n);
+	else
+		p->err_over = true;
 }
 
 static int
 read_ssh(struct hv_proc *p, struct cv_err *err)
 {
 	char	data[65536];
-	int	n, m;
+	size_t	got = 0;
+	int	n, m = 0;
 
 	n = ssh_channel_read_timeout(p->ch, data, sizeof data, 0,
 	    READ_SLICE_MS);
@@ -359,9 +376,15 @@ read_ssh(struct hv_proc *p, struct cv_err *err)
 		return cv_err_set(err, CV_E_CONNECT, "connection lost");
 	if (n > 0)
 		take_out(p, data, (size_t)n);
-	while ((m = ssh_channel_read_nonblocking(p->ch, data, sizeof data,
-	    1)) > 0)
+	/* Bounded: a host that floods stderr must still meet the deadline. */
+	while (got < READ_MAX && !p->err_over &&
+	    (m = ssh_channel_read_nonblocking(p->ch,
+	    data, sizeof data, 1)) > 0) {
 		take_err(p, data, (size_t)m);
+		got += (size_t)m;
+	}
+	if (got >= READ_MAX || p->err_over)
+		return 0;
 	if (n <= 0 && m <= 0 && ssh_channel_is_eof(p->ch)) {
 		p->eof = true;
 		p->status = ssh_channel_get_exit_status(p->ch);
@@ -375,7 +398,9 @@ read_local(struct hv_proc *p, struct cv_err *err)
 	struct pollfd	pfd[2] = { { p->fd_out, POLLIN, 0 },
 			    { p->fd_err, POLLIN, 0 } };
 	char		data[65536];
-	ssize_t		n;
+	ssize_t		n = -1;
+	size_t		got;
+	pid_t		w;
 	int		st, i;
 	bool		closed[2] = { false, false };
 
@@ -385,19 +410,33 @@ read_local(struct hv_proc *p, struct cv_err *err)
 	for (i = 0; i < 2; i++) {
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 			continue;
-		while ((n = read(pfd[i].fd, data, sizeof data)) > 0) {
+		/* At most READ_MAX a round: a writer as fast as this reader
+		 * would otherwise keep it here past every bound. */
+		got = 0;
+		while (got < READ_MAX &&
+		    (n = read(pfd[i].fd, data, sizeof data)) > 0) {
 			if (i == 0)
 				take_out(p, data, (size_t)n);
 			else
 				take_err(p, data, (size_t)n);
+			got += (size_t)n;
 		}
-		closed[i] = n == 0;
+		closed[i] = got < READ_MAX && n == 0;
 	}
 	if (closed[0]) {
 		p->eof = true;
-		while ((n = read(p->fd_err, data, sizeof data)) > 0)
+		got = 0;
+		while (got < READ_MAX &&
+		    (n = read(p->fd_err, data, sizeof data)) > 0) {
 			take_err(p, data, (size_t)n);
-		if (waitpid(p->pid, &st, 0) == p->pid) {
+			got += (size_t)n;
+		}
+		/* Its status, if it ends soon: a child that closed stdout and
+		 * lives on must not hold the poller (proc_free kills it). */
+		for (i = 0; (w = waitpid(p->pid, &st, WNOHANG)) == 0 &&
+		    i < 20; i++)
+			poll(NULL, 0, 10);
+		if (w == p->pid) {
 			p->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 +
 			    WTERMSIG(st);
 			p->pid = -1;
@@ -425,14 +464,16 @@ find_bytes(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	return NULL;
 }
 
-/* The marker line that ends answer n, as it appears in the raw stream. */
+/* The marker line that ends answer n, as it appears in the raw stream:
+ * with the line end before it, since a VM name inside the answer line may
+ * hold "@@CVDONE@@ <n>" too. */
 static size_t
 done_marker(struct hv_proc *p, unsigned n, char *m, size_t len)
 {
 	char	ascii[40];
 	size_t	alen, i;
 
-	alen = (size_t)snprintf(ascii, sizeof ascii, "@@CVDONE@@ %u", n);
+	alen = (size_t)snprintf(ascii, sizeof ascii, "\n@@CVDONE@@ %u", n);
 	if (!p->utf16) {
 		memcpy(m, ascii, alen);
 		return alen;
@@ -442,6 +483,26 @@ done_marker(struct hv_proc *p, unsigned n, char *m, size_t len)
 		m[2 * i + 1] = '\0';
 	}
 	return 2 * alen;
+}
+
+/* Whether [s, end) holds the marker followed by its line end (so that
+ * "@@CVDONE@@ 1" is not taken in "@@CVDONE@@ 12"). */
+static bool
+marker_in(const struct hv_proc *p, const char *s, const char *end,
+    const char *marker, size_t mlen)
+{
+	const char	*at;
+	size_t		 w = p->utf16 ? 2 : 1;
+
+	while ((at = find_bytes(s, (size_t)(end - s), marker, mlen)) != NULL) {
+		if ((size_t)(end - at) < mlen + w)
+			return false;	/* its line end is yet to come */
+		if ((at[mlen] == '\r' || at[mlen] == '\n') &&
+		    (w == 1 || at[mlen + 1] == '\0'))
+			return true;
+		s = at + w;
+	}
+	return false;
 }
 
 /* Reads until answer n is complete, the PowerShell ends or the deadline
@@ -454,16 +515,20 @@ proc_wait(struct hv_proc *p, unsigned n, uint64_t deadline, struct cv_err *err)
 
 	for (;;) {
 		mlen = done_marker(p, n, marker, sizeof marker);
-		if (p->out.len >= mlen && find_bytes(p->out.p + scanned,
-		    p->out.len - scanned, marker, mlen) != NULL)
+		if (p->out.len > scanned && marker_in(p, p->out.p + scanned,
+		    p->out.p + p->out.len, marker, mlen))
 			return 0;
-		if (p->out.len > mlen)
-			scanned = p->out.len - mlen;
+		/* Rescan what a marker cut by the last read may span. */
+		if (p->out.len > mlen + 2)
+			scanned = p->out.len - mlen - 2;
 		if (p->eof)
 			return 0;
 		if (p->out.len > ANSWER_MAX)
 			return cv_err_set(err, CV_E_PROTOCOL, "answer larger "
 			    "than %u MiB; cut off", ANSWER_MAX >> 20);
+		if (p->err_over)
+			return cv_err_set(err, CV_E_PROTOCOL, "error output "
+			    "larger than %u MiB; cut off", STDERR_MAX >> 20);
 		if (clock_mono_ms() >= deadline)
 			return cv_err_set(err, CV_E_TIMEOUT, "no answer within "
 			    "the poll timeout");
@@ -557,6 +622,7 @@ request(struct backend_conn *c, struct hv_proc *p, const char *script,
 	}
 	p->out.len = 0;
 	p->err.len = 0;
+	p->err_over = false;
 	snprintf(line, sizeof line, "@@CVREQ@@ %u\n", n);
 	buf_str(&req, line);
 	buf_str(&req, hv_script_text(script));

@@ -195,7 +195,8 @@ authenticate(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
 	if (rc != SSH_AUTH_SUCCESS)
 		return cv_err_set(err, CV_E_AUTH, "authentication refused "
-		    "(tried %s): %s", t->identity ? t->identity :
+		    "(tried %s%s): %s", t->password ? "the password, then " :
+		    "", t->identity ? t->identity :
 		    "ssh-agent and default keys", ssh_get_error(s));
 	return 0;
 }
@@ -238,14 +239,17 @@ fail:
 	return -1;
 }
 
-/* Reads a channel to EOF within the deadline and at most max bytes. */
+/* Reads a channel to EOF within the deadline and at most max bytes of
+ * stdout, and of stderr, which is read and dropped: libssh keeps what
+ * stderr brings beside every stdout read, so a host writing there without
+ * end would otherwise grow this process. */
 static int
 read_all(ssh_channel ch, uint64_t deadline, size_t max, char **out,
     size_t *outlen, struct cv_err *err)
 {
-	char	*buf = xmalloc(4096);
-	size_t	 cap = 4096, len = 0;
-	int	 n;
+	char	*buf = xmalloc(4096), junk[4096];
+	size_t	 cap = 4096, len = 0, errlen = 0;
+	int	 n, m;
 
 	for (;;) {
 		int64_t left = (int64_t)deadline - (int64_t)clock_mono_ms();
@@ -264,6 +268,14 @@ read_all(ssh_channel ch, uint64_t deadline, size_t max, char **out,
 		if (n == SSH_ERROR) {
 			free(buf);
 			return cv_err_set(err, CV_E_CONNECT, "ssh read failed");
+		}
+		while (errlen <= max && (m = ssh_channel_read_nonblocking(ch,
+		    junk, sizeof junk, 1)) > 0)
+			errlen += (size_t)m;
+		if (errlen > max) {
+			free(buf);
+			return cv_err_set(err, CV_E_PROTOCOL, "error output "
+			    "larger than %zu bytes; cut off", max);
 		}
 		if (n == 0 && ssh_channel_is_eof(ch))
 			break;

@@ -28,6 +28,7 @@
 #define CERTS_VERSION	1
 #define CERTS_MAXDIST	3	/* edits from a misspelt word to a guess */
 #define CERTS_MAXSTALE	36500
+#define CERTS_FILE_MAX	(4u << 20)	/* bytes of one certification file */
 
 /* One file being read into the matrix. */
 struct certs_ctx {
@@ -824,6 +825,8 @@ certs_file(struct certs_ctx *ctx)
 	config_t		 lc;
 	FILE			*f;
 	long long		 ll;
+	char			*text = NULL;
+	unsigned int		 line;
 	int			 rc = -1;
 
 	if ((f = fopen(ctx->path, "re")) == NULL)
@@ -834,7 +837,19 @@ certs_file(struct certs_ctx *ctx)
 
 	config_init(&lc);
 	errno = 0;
-	if (config_read(&lc, f) != CONFIG_TRUE) {
+	if (lc_slurp(f, CERTS_FILE_MAX, &text) == -1) {
+		cv_err_set(ctx->err, CV_E_CONFIG, "%s: cannot read: %s",
+		    ctx->path, errno == EFBIG ? "larger than 4 MiB" :
+		    strerror(errno));
+		goto out;
+	}
+	if ((line = lc_include_line(text)) != 0) {
+		certs_fail_at(ctx, ctx->path, line, "@include is not "
+		    "supported; put these settings in a file of the site "
+		    "directory");
+		goto out;
+	}
+	if (config_read_string(&lc, text) != CONFIG_TRUE) {
 		certs_syntax(ctx, &lc);
 		goto out;
 	}
@@ -889,6 +904,7 @@ certs_file(struct certs_ctx *ctx)
 	rc = 0;
 out:
 	config_destroy(&lc);
+	free(text);
 	fclose(f);
 	return rc;
 }

@@ -28,6 +28,7 @@
 
 #define CFG_SUFFIX	"crossvisor/crossvisor.conf"
 #define CFG_MAXDIST	3	/* edits from a misspelt word to a guess */
+#define CFG_FILE_MAX	(1u << 20)	/* bytes of a config file */
 
 struct cfg_ctx {
 	const char	*path;		/* (borrowed) file name in messages */
@@ -622,12 +623,28 @@ cfg_syntax(struct cfg_ctx *ctx, const config_t *lc)
 static int
 cfg_read(struct cfg_ctx *ctx, FILE *f, const char *text, struct cfg *out)
 {
-	config_t	lc;
-	int		rc = -1;
+	config_t	 lc;
+	char		*owned = NULL;
+	unsigned int	 line;
+	int		 rc = -1;
 
 	config_init(&lc);
-	if ((f != NULL ? config_read(&lc, f) :
-	    config_read_string(&lc, text)) != CONFIG_TRUE) {
+	if (f != NULL) {
+		if (lc_slurp(f, CFG_FILE_MAX, &owned) == -1) {
+			cv_err_set(ctx->err, CV_E_CONFIG, "%s: cannot read: %s",
+			    ctx->path, errno == EFBIG ? "larger than 1 MiB" :
+			    strerror(errno));
+			goto out;
+		}
+		text = owned;
+	}
+	if ((line = lc_include_line(text)) != 0) {
+		cv_err_set(ctx->err, CV_E_CONFIG, "%s:%u: @include is not "
+		    "supported; put these settings in %s", ctx->path, line,
+		    ctx->path);
+		goto out;
+	}
+	if (config_read_string(&lc, text) != CONFIG_TRUE) {
 		cfg_syntax(ctx, &lc);
 		goto out;
 	}
@@ -640,6 +657,7 @@ cfg_read(struct cfg_ctx *ctx, FILE *f, const char *text, struct cfg *out)
 	rc = 0;
 out:
 	config_destroy(&lc);
+	free(owned);
 	if (rc != 0) {
 		cfg_free(out);
 		cfg_init_defaults(out);

@@ -1,7 +1,11 @@
 /* Small helpers over libconfig shared by the config loaders. Main thread. */
 #include "config/lc.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/xmalloc.h"
 
 /* A setting's type as an error message names it: "a string". */
 const char *
@@ -49,4 +53,63 @@ lc_included(const config_setting_t *s, const char *main)
 			return found;
 	}
 	return NULL;
+}
+
+/* The line (from 1) of the first @include directive in text, or 0.
+ * libconfig opens what @include names while it parses, before any check
+ * of ours can run, and its scanner exit()s on a file it cannot read (a
+ * directory): neither loader supports @include, so the text is refused
+ * before libconfig sees it. A directive is a line that starts, after
+ * blanks, with "@include", as libconfig's scanner takes it. */
+unsigned int
+lc_include_line(const char *text)
+{
+	const char	*p = text;
+	unsigned int	 line = 1;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t");
+		if (strncmp(p, "@include", 8) == 0)
+			return line;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		p++;
+		line++;
+	}
+	return 0;
+}
+
+/* Reads f whole (at most max bytes) into a NUL-terminated string for
+ * config_read_string(). Returns 0, or -1 with errno (EFBIG: too long). */
+int
+lc_slurp(FILE *f, size_t max, char **out)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, cap = 0, n;
+
+	*out = NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (len > max) {
+			free(buf);
+			errno = EFBIG;
+			return -1;
+		}
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(buf);
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
 }

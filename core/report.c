@@ -339,16 +339,36 @@ fmt_up(char *buf, size_t len, double v)
 }
 
 /* A name as text output shows it: control characters, which a guest name
- * may hold, become '?' so they cannot move the terminal's cursor. */
+ * may hold, become '?' so they cannot move the terminal's cursor: C0, DEL,
+ * C1 (U+0080-U+009F, which some terminals obey as escapes even in UTF-8)
+ * and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069), which would make one name read as another. The text is
+ * cut at a character boundary. */
 static const char *
 text_safe(const char *s, char *buf, size_t len)
 {
-	size_t	i;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, o = 0, n;
 
-	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
-		    s[i];
-	buf[i] = '\0';
+	while (p[i] != '\0' && o + 1 < len) {
+		n = utf8_len(p + i);
+		if (n == 0 || p[i] < 0x20 || p[i] == 0x7f ||
+		    (n == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) ||
+		    (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    p[i + 2] >= 0xaa && p[i + 2] <= 0xae) ||
+		    (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x81 &&
+		    p[i + 2] >= 0xa6 && p[i + 2] <= 0xa9)) {
+			buf[o++] = '?';
+			i += n ? n : 1;
+			continue;
+		}
+		if (o + n >= len)
+			break;
+		memcpy(buf + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	buf[o] = '\0';
 	return buf;
 }
 

@@ -1,7 +1,11 @@
 #!/bin/sh
 # Builds a copy of the tree with a sanitizer and runs the unit tests and
 # the demo in batch mode under it: ASan+UBSan, then TSan (the pollers and
-# the fleet under threads). A copy keeps the main build untouched.
+# the fleet under threads). A copy keeps the main build untouched. Then,
+# with the ASan+UBSan build (crossvisor and the simulator), the end-to-end
+# tests of hostile hosts and input (SANITIZE_E2E, default below; "" for
+# none), every report of every process going to a file that must not
+# appear; and valgrind memcheck on `--demo batch -n 2` of the main build.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cv-sanitize.XXXXXX")
@@ -47,11 +51,58 @@ run_one() {	# name cflags env...
 	echo "sanitize: $name: clean ($(tail -1 "$work/$name.unit"); batch --demo -n 3) in $(( $(date +%s) - start )) s"
 }
 
+# run_e2e DIR -- the e2e tests in SANITIZE_E2E on DIR's binaries.
+run_e2e() {
+	dir=$1 logs="$work/asan-e2e"
+	tests=${SANITIZE_E2E-test_hyperv_batch test_injection test_output_bounds test_secrets}
+	[ -n "$tests" ] || return 0
+	mkdir -p "$logs"
+	start=$(date +%s)
+	# A small quarantine: test_output_bounds measures memory.
+	# shellcheck disable=SC2086
+	if ! CROSSVISOR="$dir/crossvisor" HVSIM="$dir/tests/sim/hvsim" \
+	    ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=8:log_path=$logs/asan" \
+	    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan" \
+	    bash "$top/tests/e2e/run.sh" $tests >"$work/asan.e2e" 2>&1; then
+		cat "$work/asan.e2e"
+		[ -z "$(ls "$logs")" ] || head -n 60 "$logs"/*
+		echo "sanitize: asan: e2e FAILED"
+		return 1
+	fi
+	if [ -n "$(ls "$logs")" ]; then
+		head -n 40 "$logs"/*
+		echo "sanitize: asan: e2e: sanitizer reports in $(ls "$logs" | wc -l) processes"
+		return 1
+	fi
+	echo "sanitize: asan: e2e clean ($(tail -n 1 "$work/asan.e2e"): $tests) in $(( $(date +%s) - start )) s"
+}
+
+# valgrind memcheck on the demo's batch run of the main build.
+run_valgrind() {
+	if ! command -v valgrind >/dev/null 2>&1; then
+		[ "${CI:-}" = true ] && { echo "sanitize: valgrind missing"; return 1; }
+		echo "sanitize: valgrind missing, memcheck skipped"
+		return 0
+	fi
+	[ -x "$top/crossvisor" ] || make -C "$top" -s -j2 crossvisor >/dev/null
+	start=$(date +%s)
+	if ! (cd "$top" && valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite --track-fds=no \
+	    ./crossvisor --demo batch -n 2 -d 0.5 --format json) \
+	    >/dev/null 2>"$work/valgrind.log"; then
+		tail -40 "$work/valgrind.log"
+		echo "sanitize: valgrind: --demo batch -n 2 FAILED"
+		return 1
+	fi
+	echo "sanitize: valgrind: --demo batch -n 2 clean in $(( $(date +%s) - start )) s"
+}
+
 status=0
 run_one asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-    || status=1
+    && run_e2e "$work/asan" || status=1
 run_one tsan "-fsanitize=thread" \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
     || status=1
+run_valgrind || status=1
 exit $status

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang (ASan+UBSan) and runs each for a
-# bounded time (FUZZ_SECONDS, default 20) on its seed corpus; a crash fails
-# and its input is kept under tests/fuzz/crashes/ to become a regression
-# input. Prints executions per target.
+# bounded time (FUZZ_SECONDS, default 20) on its seed corpus,
+# tests/fuzz/corpus/<target>/: the fixtures it was started from plus every
+# input that once crashed (regress-*), which are run first, one by one, so
+# that a fixed crash that comes back fails at once. A new crash fails and
+# its input is kept under tests/fuzz/crashes/: fix it, then move it to the
+# corpus as regress-<what>. Prints executions per target.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${FUZZ_SECONDS:-20}
@@ -25,17 +28,24 @@ build() {	# name sources...
 	    { cat "$work/$name.log"; echo "fuzz: $name: build FAILED"; return 1; }
 }
 
-run() {		# name seeds-dir
-	name=$1 seeds=$2
+run() {		# name
+	name=$1 seeds=tests/fuzz/corpus/$1
 	mkdir -p "$work/corpus-$name" tests/fuzz/crashes
+	# Regression inputs alone first: a crash names its input.
+	set -- "$seeds"/regress-*
+	if [ -e "$1" ] && ! LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp" \
+	    "$work/$name" -rss_limit_mb=2048 "$@" >"$work/$name.regress" 2>&1; then
+		tail -30 "$work/$name.regress"
+		echo "fuzz: $name: a regression input crashes again"
+		return 1
+	fi
+	# A copy: what the run adds must not land in the tree.
 	cp "$seeds"/* "$work/corpus-$name/" 2>/dev/null
-	[ -d "tests/fuzz/regress/$name" ] &&
-	    cp "tests/fuzz/regress/$name"/* "$work/corpus-$name/" 2>/dev/null
 	if LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp" \
 	    "$work/$name" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
 	    -artifact_prefix="tests/fuzz/crashes/$name-" "$work/corpus-$name" \
 	    >"$work/$name.out" 2>&1; then
-		echo "fuzz: $name: no crash in $secs s ($(grep '^Done' "$work/$name.out" | tail -1))"
+		echo "fuzz: $name: no crash in $secs s, $(ls "$seeds" | wc -l) seeds ($(grep '^Done' "$work/$name.out" | tail -1))"
 		return 0
 	fi
 	tail -30 "$work/$name.out"
@@ -49,7 +59,7 @@ build fuzz_cfg config/cfg.c config/cfg_table.c config/lc.c core/conf.c core/err.
     core/xmalloc.c core/words.c || status=1
 build fuzz_theme core/theme.c core/err.c core/xmalloc.c core/words.c || status=1
 [ $status -eq 0 ] || exit 1
-run fuzz_hvps tests/fixtures/ps || status=1
-run fuzz_cfg tests/fixtures/cfg || status=1
-run fuzz_theme tests/fuzz/corpus/theme || status=1
+run fuzz_hvps || status=1
+run fuzz_cfg || status=1
+run fuzz_theme || status=1
 exit $status

@@ -59,6 +59,9 @@ struct hvsim {
 	int			 utf16;
 	int			 hang;
 	int			 garbage;
+	uint64_t		 flood;		/* --flood BYTES */
+	uint64_t		 long_line;	/* --long-line BYTES */
+	uint64_t		 flood_stderr;	/* --flood-stderr BYTES */
 	int			 exit_code;	/* -1: no --exit */
 	int			 have_err_prelude;
 	int			 have_out_prelude;
@@ -100,6 +103,8 @@ static int	 from_json(const char *, size_t, struct json_object **,
 static int	 call(struct hvsim *, const char *, struct json_object *,
 		    struct buf *);
 static void	 garbage(struct buf *, const char *, size_t);
+static int	 parse_bytes(const char *, const char *, uint64_t *);
+static void	 flood(struct hvsim *, int, uint64_t, int);
 static void	 serve(struct hvsim *);
 
 static void
@@ -108,6 +113,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: hvsim [--state FILE] [--delay SECONDS] [--stderr-prelude FILE]\n"
 "             [--stdout-prelude FILE] [--utf16] [--hang] [--garbage]\n"
+"             [--flood BYTES] [--long-line BYTES] [--flood-stderr BYTES]\n"
 "             [--exit N] [--fail-action FILE] [--log FILE] [--help]\n"
 "             [powershell.exe] [POWERSHELL ARGUMENTS]\n"
 "\n"
@@ -123,6 +129,11 @@ usage(FILE *f)
 "  --utf16               stdout in UTF-16LE with a BOM\n"
 "  --hang                read the first request, then never answer\n"
 "  --garbage             answer every request with garbage, no @@CV@@ line\n"
+"  --flood BYTES         before every answer, BYTES of output in lines\n"
+"  --long-line BYTES     before every answer, one line of BYTES (no end\n"
+"                        until they are all out)\n"
+"  --flood-stderr BYTES  BYTES on stderr at start, in lines\n"
+"                        (BYTES: a number, with K, M or G for 2^10, 2^20, 2^30)\n"
 "  --exit N              write a CLIXML error and exit N before answering\n"
 "  --fail-action FILE    {\"ACTION\":{\"message\",\"category\",\"fqid\"}}:\n"
 "                        that action (or \"poll\") fails so\n"
@@ -165,7 +176,7 @@ parse_options(struct hvsim *sim, int argc, char **argv)
 {
 	static const char *const with_value[] = {
 		"state", "delay", "stderr-prelude", "stdout-prelude", "exit",
-		"fail-action", "log", NULL
+		"fail-action", "log", "flood", "long-line", "flood-stderr", NULL
 	};
 	struct json_tokener	*tok;
 	const char		*arg, *val, *const *w;
@@ -222,7 +233,16 @@ parse_options(struct hvsim *sim, int argc, char **argv)
 			sim->hang = 1;
 		else if (strcmp(name, "garbage") == 0)
 			sim->garbage = 1;
-		else if (strcmp(name, "delay") == 0) {
+		else if (strcmp(name, "flood") == 0) {
+			if (parse_bytes(name, val, &sim->flood) == -1)
+				return -1;
+		} else if (strcmp(name, "long-line") == 0) {
+			if (parse_bytes(name, val, &sim->long_line) == -1)
+				return -1;
+		} else if (strcmp(name, "flood-stderr") == 0) {
+			if (parse_bytes(name, val, &sim->flood_stderr) == -1)
+				return -1;
+		} else if (strcmp(name, "delay") == 0) {
 			errno = 0;
 			sim->delay = strtod(val, &end);
 			if (errno != 0 || end == val || *end != '\0' ||
@@ -825,6 +845,68 @@ call(struct hvsim *sim, const char *name, struct json_object *params,
 	return rc == -1;
 }
 
+/* A byte count: digits and an optional K, M or G (binary). */
+static int
+parse_bytes(const char *name, const char *val, uint64_t *out)
+{
+	unsigned long long	 n;
+	char			*end;
+	int			 shift = 0;
+
+	errno = 0;
+	n = strtoull(val, &end, 10);
+	if (*end == 'K')
+		shift = 10;
+	else if (*end == 'M')
+		shift = 20;
+	else if (*end == 'G')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (errno != 0 || end == val || *end != '\0' || val[0] == '-' ||
+	    n > (1ull << 40) >> shift) {
+		fprintf(stderr, "hvsim: --%s: not a byte count up to 1T: %s\n",
+		    name, val);
+		return -1;
+	}
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
+/* --flood, --long-line, --flood-stderr: BYTES of noise on fd, streamed in
+ * slices so that a gigabyte costs no memory; with lines, each ends CRLF
+ * after 1022 bytes. A reader that goes away ends the process (write_all).
+ * stdout goes through out_write, so --utf16 applies. */
+static void
+flood(struct hvsim *sim, int fd, uint64_t bytes, int lines)
+{
+	static char	slice[65536];
+	size_t		n, i;
+
+	if (slice[0] == '\0')
+		for (i = 0; i < sizeof slice; i++)
+			slice[i] = (char)('a' + i % 26);
+	while (bytes > 0) {
+		n = bytes < sizeof slice ? (size_t)bytes : sizeof slice;
+		if (lines) {
+			n = n < 1024 ? n : 1024;
+			if (n >= 2) {
+				slice[n - 2] = '\r';
+				slice[n - 1] = '\n';
+			}
+		}
+		if (fd == STDOUT_FILENO)
+			out_write(sim, slice, n);
+		else
+			write_all(fd, slice, n);
+		if (lines && n >= 2) {
+			slice[n - 2] = (char)('a' + (n - 2) % 26);
+			slice[n - 1] = (char)('a' + (n - 1) % 26);
+		}
+		bytes -= n;
+	}
+}
+
 /* --garbage: what a broken host might print instead of the answer line:
  * escape sequences, invalid UTF-8, NULs, a torn marker, binary noise;
  * never a line starting "@@CV@@ ". The same for the same request. */
@@ -948,6 +1030,12 @@ serve(struct hvsim *sim)
 		} else
 			sim->status = call(sim, name, params, &json);
 
+		if (sim->flood > 0)
+			flood(sim, STDOUT_FILENO, sim->flood, 1);
+		if (sim->long_line > 0) {
+			flood(sim, STDOUT_FILENO, sim->long_line, 0);
+			out_write(sim, "\r\n", 2);
+		}
 		buf_reset(&out);
 		if (sim->garbage)
 			garbage(&out, buf_str(&n), n.len);
@@ -1042,6 +1130,8 @@ main(int argc, char **argv)
 	if (sim.have_err_prelude)
 		write_all(STDERR_FILENO, sim.err_prelude.p,
 		    sim.err_prelude.len);
+	if (sim.flood_stderr > 0)
+		flood(&sim, STDERR_FILENO, sim.flood_stderr, 1);
 	if (sim.utf16)
 		write_all(STDOUT_FILENO, "\xff\xfe", 2);
 	if (sim.have_out_prelude)

@@ -363,6 +363,21 @@ if ! grep -q '^@@CV@@ ' "$T/out" && grep -q $'^@@CVDONE@@ 1\r$' "$T/out" &&
 	ok "--garbage: no answer line, DONE lines kept"
 else bad "--garbage"; fi
 
+{ session; poll 1; } | run --state "$T/lab.json" --flood 3000
+if [ "$(grep -c $'^abcdefghij.*\r$' "$T/out")" -eq 3 ] && [ -n "$(answer 1)" ]; then
+	ok "--flood 3000: three noise lines, then the answer"
+else bad "--flood 3000"; fi
+{ session; poll 1; } | run --state "$T/lab.json" --long-line 200K
+if [ "$(head -n 1 "$T/out" | wc -c)" -eq $((200 * 1024 + 2)) ] && [ -n "$(answer 1)" ]; then
+	ok "--long-line 200K: one line of 200 KiB, then the answer"
+else bad "--long-line 200K: first line $(head -n 1 "$T/out" | wc -c) bytes"; fi
+{ session; poll 1; } | run --state "$T/lab.json" --flood-stderr 1M
+eq "--flood-stderr 1M: bytes on stderr" $((1 << 20)) "$(wc -c <"$T/err")"
+{ session; poll 1; } | timeout 10 "$HVSIM" --state "$T/lab.json" --flood 1G "${PSARGS[@]}" 2>"$T/err" | head -c 100 >/dev/null
+eq "--flood 1G: ends when its reader goes away" "1 0" "${PIPESTATUS[*]:1:2}"
+run --flood 12X </dev/null
+eq "--flood 12X: usage error" 2 "$RC"
+
 { session; poll 1; } | run --state "$T/lab.json" --exit 7
 eq "--exit 7: status" 7 "$RC"
 eq "--exit 7: nothing on stdout" 0 "$(wc -c <"$T/out")"
