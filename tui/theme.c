@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/datapath.h"
 #include "core/err.h"
 #include "core/theme.h"
 #include "core/xmalloc.h"
@@ -77,26 +78,18 @@ theme_user_path(const char *name)
 	return path;
 }
 
-/* themes/NAME.theme beside the binary (a build tree), else in CV_DATADIR
- * (as crossvisor.c finds the demo). */
+/* themes/NAME.theme beside the binary (a build tree), else where make
+ * install put the themes. */
 static char *
 theme_data_path(const char *name)
 {
-	char	exe[PATH_MAX], *slash, *path;
-	ssize_t	n;
+	char	*rel, *installed, *path;
 
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			xasprintf(&path, "%s/themes/%s.theme", exe, name);
-			if (access(path, R_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	xasprintf(&path, "%s/themes/%s.theme", CV_DATADIR, name);
+	xasprintf(&rel, "themes/%s.theme", name);
+	xasprintf(&installed, "%s/%s", CV_DATADIR, rel);
+	path = data_path(rel, installed);
+	free(rel);
+	free(installed);
 	return path;
 }
 
