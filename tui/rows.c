@@ -55,6 +55,7 @@ static void	rows_count(struct rows *, const struct guest_snap *);
 static bool	rows_host_collapsed(const struct rows_opts *, size_t);
 static void	rows_sort(struct rows *, size_t, bool);
 static size_t	rows_char(const char *, mbstate_t *, int *, bool *);
+static bool	rows_bidi_control(wchar_t);
 static void	rows_append(char *, size_t, size_t *, const char *, size_t);
 static void	rows_addf(char *, size_t, size_t *, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -696,6 +697,15 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
  * unprintable characters, count as one column and are flagged *bad, to be
  * drawn as '?' (so a C locale shows ASCII only).
  */
+/* Characters that reorder the text after them on the terminal: a guest
+ * name holding one could make the row lie about its neighbours. */
+static bool
+rows_bidi_control(wchar_t wc)
+{
+	return wc == 0x061c || wc == 0x200e || wc == 0x200f ||
+	    (wc >= 0x202a && wc <= 0x202e) || (wc >= 0x2066 && wc <= 0x2069);
+}
+
 static size_t
 rows_char(const char *s, mbstate_t *st, int *w, bool *bad)
 {
@@ -712,7 +722,7 @@ rows_char(const char *s, mbstate_t *st, int *w, bool *bad)
 		return 1;
 	}
 	cw = wcwidth(wc);
-	if (cw < 0) {
+	if (cw < 0 || rows_bidi_control(wc)) {
 		*w = 1;
 		*bad = true;
 	} else
