@@ -55,11 +55,12 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. Runs of bytes
+ * that need nothing are written at once: this is most of a batch line. */
 void
 report_json_string(FILE *f, const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*p = (const unsigned char *)s, *run;
 	size_t			 n;
 
 	if (s == NULL) {
@@ -68,17 +69,21 @@ report_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 	while (*p != '\0') {
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p += n)
+			if ((n = utf8_len(p)) == 0)
+				break;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (*p == '\0')
+			break;
 		if (*p == '"' || *p == '\\') {
 			fputc('\\', f);
 			fputc(*p++, f);
 		} else if (*p < 0x20) {
 			fprintf(f, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
+		} else {
 			fputs("\\ufffd", f);
 			p++;
-		} else {
-			fwrite(p, 1, n, f);
-			p += n;
 		}
 	}
 	fputc('"', f);
@@ -116,7 +121,9 @@ guest_stale(const struct host_snap *h, const struct report_clock *rc)
 static void
 json_key(FILE *f, const char *key, bool first)
 {
-	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+	fputs(first ? "\"" : ",\"", f);
+	fputs(key, f);
+	fputs("\":", f);
 }
 
 static void
