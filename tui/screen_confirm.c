@@ -2,23 +2,17 @@
  * cancels. It takes every key while open. Main thread only. */
 #include "tui/screen_confirm.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
-#include <wctype.h>
 
 #include "core/xmalloc.h"
 #include "tui/curses_wrap.h"
-#include "tui/keymap.h"
+#include "tui/input.h"
 #include "tui/term.h"
 #include "tui/ui.h"
 
-#define SCREEN_CONFIRM_ESC	27
-
 static void	screen_confirm_close(struct ui *, bool);
-static void	screen_confirm_erase_char(char *);
 static void	screen_confirm_list(const struct ui *, int);
 
 /* Asks about action a on the n guests of v. by_name_tag, when not NULL,
@@ -131,7 +125,7 @@ screen_confirm_list(const struct ui *ui, int y)
 void
 screen_confirm_draw(struct ui *ui, int y)
 {
-	char	q[512], in[160], fit[1024];
+	char	q[512], in[INPUT_MAX + 8], fit[1024];
 	int	iw, qw;
 
 	if (ui->prompt.n > 1)
@@ -139,7 +133,7 @@ screen_confirm_draw(struct ui *ui, int y)
 	screen_confirm_question(ui, q, sizeof q);
 	in[0] = '\0';
 	if (ui->prompt.kind == UI_PROMPT_NAME)
-		snprintf(in, sizeof in, "%s%s", ui->prompt.typed,
+		snprintf(in, sizeof in, "%s%s", ui->prompt.typed.text,
 		    term_glyph(TERM_GLYPH_INPUT));
 	iw = rows_text_width(in);
 	qw = COLS - iw;
@@ -166,7 +160,7 @@ screen_confirm_close(struct ui *ui, bool go)
 	bool			match;
 	char			what[200];
 
-	match = strcmp(pr.typed, pr.expect) == 0;
+	match = strcmp(pr.typed.text, pr.expect) == 0;
 	memset(&ui->prompt, 0, sizeof ui->prompt);
 	ui->dirty = true;
 	if (pr.n == 1)
@@ -189,65 +183,25 @@ screen_confirm_close(struct ui *ui, bool go)
 	free(pr.v);
 }
 
-/* Removes the last character (not byte) of a UTF-8 or single-byte
- * string. */
-static void
-screen_confirm_erase_char(char *s)
-{
-	size_t	len = strlen(s);
-
-	if (len == 0)
-		return;
-	if (MB_CUR_MAX > 1)
-		while (len > 1 && ((unsigned char)s[len - 1] & 0xc0) == 0x80)
-			len--;
-	s[len - 1] = '\0';
-}
-
-/* y answers yes, anything else no; a name prompt takes text until Enter,
- * Escape cancels it. */
+/* y answers yes, anything else no; a name prompt is a line of its own
+ * (the one-line editor), Enter answers, Escape cancels. */
 void
 screen_confirm_key(struct ui *ui, int key)
 {
 	struct ui_prompt	*pr = &ui->prompt;
-	char			 mb[MB_LEN_MAX];
-	mbstate_t		 st;
-	size_t			 n, len;
 
 	if (pr->kind == UI_PROMPT_YES_NO) {
 		screen_confirm_close(ui, key == 'y' || key == 'Y');
 		return;
 	}
-
-	switch (key) {
-	case '\r':
-	case '\n':
-	case KEYMAP_FN(KEY_ENTER):
+	switch (input_key(&pr->typed, key)) {
+	case INPUT_ACCEPT:
 		screen_confirm_close(ui, true);
 		return;
-	case SCREEN_CONFIRM_ESC:
-	case KEYMAP_CTRL('c'):
-	case KEYMAP_CTRL('g'):
+	case INPUT_CANCEL:
 		screen_confirm_close(ui, false);
 		return;
-	case KEYMAP_FN(KEY_BACKSPACE):
-	case 127:
-	case KEYMAP_CTRL('h'):
-		screen_confirm_erase_char(pr->typed);
-		break;
-	case KEYMAP_CTRL('u'):
-		pr->typed[0] = '\0';
-		break;
 	default:
-		if (key < ' ' || !iswprint((wint_t)key))
-			return;
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)key, &st);
-		len = strlen(pr->typed);
-		if (n == (size_t)-1 || len + n >= sizeof pr->typed)
-			return;
-		memcpy(pr->typed + len, mb, n);
-		pr->typed[len + n] = '\0';
 		break;
 	}
 	ui->dirty = true;

@@ -59,7 +59,7 @@ struct ui_prompt {
 	char			 tag[64];	/* UI_PROMPT_NAME: why */
 	size_t			 nby_name;	/* guests on such hosts */
 	char			 expect[128];	/* UI_PROMPT_NAME: to type */
-	char			 typed[128];	/* UI_PROMPT_NAME: so far */
+	struct input		 typed;		/* UI_PROMPT_NAME: so far */
 };
 
 /* The line at the bottom being edited: the `/` filter (applied as typed)
