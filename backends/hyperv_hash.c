@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/hash.h"
+
 const char *
 hv_script_text(const char *name)
 {
@@ -18,12 +20,5 @@ hv_script_text(const char *name)
 uint64_t
 hv_script_hash(const char *text, size_t len)
 {
-	uint64_t	h = 14695981039346656037ull;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)text[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return hash_fnv(HASH_FNV_INIT, text, len);
 }

@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/evlog.h"
 #include "core/fleet.h"
+#include "core/hash.h"
 #include "core/rates.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
@@ -227,29 +228,19 @@ prev_find(const struct poller *p, const char *id)
 	return bsearch(&key, p->prev, p->nprev, sizeof *p->prev, prev_cmp);
 }
 
-/* FNV-1a over everything a verdict depends on. */
-static uint64_t
-cert_key_add(uint64_t h, const void *v, size_t n)
-{
-	const unsigned char	*c = v;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 0x100000001b3ULL;
-	return h;
-}
-
 static uint64_t
 cert_key_str(uint64_t h, const char *s)
 {
 	if (s == NULL)
-		return cert_key_add(h, "\377", 1);	/* NULL differs from "" */
-	return cert_key_add(h, s, strlen(s) + 1);
+		return hash_fnv(h, "\377", 1);	/* NULL differs from "" */
+	return hash_fnv(h, s, strlen(s) + 1);
 }
 
+/* A hash of everything a verdict depends on. */
 static uint64_t
 cert_input_key(const struct cert_input *ci)
 {
-	uint64_t	h = 0xcbf29ce484222325ULL;
+	uint64_t	h = HASH_FNV_INIT;
 
 	h = cert_key_str(h, ci->hv_type);
 	h = cert_key_str(h, ci->platform);
@@ -258,11 +249,11 @@ cert_input_key(const struct cert_input *ci)
 	h = cert_key_str(h, ci->virt_type);
 	h = cert_key_str(h, ci->machine);
 	h = cert_key_str(h, ci->config_version);
-	h = cert_key_add(h, &ci->os_idsrc, sizeof ci->os_idsrc);
-	h = cert_key_add(h, &ci->vcpus, sizeof ci->vcpus);
-	h = cert_key_add(h, &ci->mem_max_bytes, sizeof ci->mem_max_bytes);
-	h = cert_key_add(h, &ci->generation, sizeof ci->generation);
-	return cert_key_add(h, &ci->today, sizeof ci->today);
+	h = hash_fnv(h, &ci->os_idsrc, sizeof ci->os_idsrc);
+	h = hash_fnv(h, &ci->vcpus, sizeof ci->vcpus);
+	h = hash_fnv(h, &ci->mem_max_bytes, sizeof ci->mem_max_bytes);
+	h = hash_fnv(h, &ci->generation, sizeof ci->generation);
+	return hash_fnv(h, &ci->today, sizeof ci->today);
 }
 
 /*

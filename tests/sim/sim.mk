@@ -25,10 +25,10 @@ HVSIM_CFLAGS	 = -std=c11 $(HVSIM_WARN) -D_POSIX_C_SOURCE=200809L \
 HVSIM_LIBS	 = $(shell $(PKG_CONFIG) --libs json-c) -lm
 HVSIM_SRCS	 = tests/sim/hvsim.c tests/sim/cmdlet.c tests/sim/state.c \
 		   tests/sim/ps.c tests/sim/utf8.c tests/sim/buf.c \
-		   backends/hyperv_hash.c
+		   backends/hyperv_hash.c core/hash.c
 HVSIM_HDRS	 = tests/sim/buf.h tests/sim/cmdlet.h tests/sim/ps.h \
 		   tests/sim/state.h tests/sim/utf8.h tests/sim/hvsim_hashes.h \
-		   backends/hyperv_scripts.h
+		   backends/hyperv_scripts.h core/hash.h
 
 tests/sim/hvsim: $(HVSIM_SRCS) $(HVSIM_HDRS)
 	@echo "  LD      $@"
