@@ -412,17 +412,23 @@ exec sleep infinity
 EOF
 }
 
-e2e_start_namespace() {
+# Runs $E2E_DIR/ns-init.sh as the holder of a new private mount namespace
+# (a network one too with E2E_NETNS=1) and waits until it is ready.
+# setsid: a Ctrl-C on the terminal reaches the test, whose trap tears the
+# namespace down in order, rather than killing the holder first.
+e2e_run_ns_init() {
     local starter
-    e2e_write_ns_init
-    # setsid: a Ctrl-C on the terminal reaches the test, whose trap tears the
-    # namespace down in order, rather than killing the holder first.
     setsid unshare -m $(e2e_netns_flag) --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" \
         "$E2E_DIR" $(e2e_netns_word) </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
     starter=$!
     e2e_wait_for "[ -f '$E2E_DIR/ns-ready' ] || ! kill -0 $starter" 20 0.05
     [ -f "$E2E_DIR/ns-ready" ] ||
         e2e_die "private mount namespace did not start: $(cat "$E2E_DIR/ns-init.log")"
+}
+
+e2e_start_namespace() {
+    e2e_write_ns_init
+    e2e_run_ns_init
 }
 
 e2e_start_libvirt() {
@@ -856,7 +862,6 @@ e2e_require_hvsim() {
 # sshds and their sessions are started inside, so that teardown finds every
 # one of them (session processes do not name $E2E_DIR on their command line).
 e2e_start_light_namespace() {
-    local starter
     cat >"$E2E_DIR/ns-init.sh" <<'NSINIT'
 #!/bin/sh
 # Runs as the first process of a new private mount namespace.
@@ -871,12 +876,7 @@ echo $$ >"$dir/holder.pid"
 : >"$dir/ns-ready"
 exec sleep infinity
 NSINIT
-    setsid unshare -m $(e2e_netns_flag) --propagation private -- /bin/sh "$E2E_DIR/ns-init.sh" \
-        "$E2E_DIR" $(e2e_netns_word) </dev/null >"$E2E_DIR/ns-init.log" 2>&1 &
-    starter=$!
-    e2e_wait_for "[ -f '$E2E_DIR/ns-ready' ] || ! kill -0 $starter" 20 0.05
-    [ -f "$E2E_DIR/ns-ready" ] ||
-        e2e_die "private mount namespace did not start: $(cat "$E2E_DIR/ns-init.log")"
+    e2e_run_ns_init
 }
 
 # A testbed with ssh files (client key, ssh_config, an empty known_hosts,
