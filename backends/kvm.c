@@ -18,6 +18,7 @@
 #include "backends/sshx.h"
 #include "core/conf.h"
 #include "core/err.h"
+#include "core/hash.h"
 #include "core/osinfo.h"
 #include "core/platform.h"
 #include "core/xmalloc.h"
@@ -58,6 +59,10 @@ struct backend_conn {
 	double		 slow_s;
 	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
 	size_t		 ndoms;
+	uint32_t	*byname;		/* (owned) index + 1 of doms, open
+						   addressing; 0 empty */
+	size_t		 byname_mask;		/* slots - 1; 0: no index */
+	bool		 names_changed;		/* byname needs a rebuild */
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
 	bool		 nowait;
@@ -75,6 +80,9 @@ struct backend_conn {
 	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
 	size_t		 ndirty;		/* Locked by dirty_lock. */
 	bool		 all_dirty;		/* Locked by dirty_lock. */
+	atomic_bool	 ids_changed;		/* a domain was defined or
+						   undefined since the last
+						   poll */
 };
 
 static int	kvm_open(const struct cfg_host *, const struct backend_params *,
@@ -148,6 +156,9 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
 {
 	(void)conn;
 	(void)detail;
+	if (event == VIR_DOMAIN_EVENT_DEFINED ||
+	    event == VIR_DOMAIN_EVENT_UNDEFINED)
+		atomic_store(&((struct backend_conn *)arg)->ids_changed, true);
 	/* A definition changed, or a start made the live XML differ. */
 	if (event == VIR_DOMAIN_EVENT_DEFINED ||
 	    event == VIR_DOMAIN_EVENT_STARTED)
@@ -306,17 +317,76 @@ uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 	return 0;
 }
 
+static uint32_t
+name_slot(const struct backend_conn *c, const char *name)
+{
+	return (uint32_t)(hash_fnv(HASH_FNV_INIT, name, strlen(name)) &
+	    c->byname_mask);
+}
+
+/* The sorted cache entry named NAME, or NULL. */
+static struct kvm_dom *
+dom_by_name(const struct backend_conn *c, const char *name)
+{
+	uint32_t	i, ix;
+
+	if (c->byname_mask == 0)
+		return NULL;
+	for (i = name_slot(c, name); (ix = c->byname[i]) != 0;
+	    i = (i + 1) & (uint32_t)c->byname_mask)
+		if (strcmp(c->doms[ix - 1].name, name) == 0)
+			return &c->doms[ix - 1];
+	return NULL;
+}
+
+/* Indexes the (sorted) cache by name, at twice its size or more. */
+static void
+byname_rebuild(struct backend_conn *c)
+{
+	size_t		 slots = 16, k;
+	uint32_t	 i;
+
+	while (slots < 2 * c->ndoms)
+		slots *= 2;
+	if (slots - 1 != c->byname_mask) {
+		free(c->byname);
+		c->byname = xcalloc(slots, sizeof *c->byname);
+		c->byname_mask = slots - 1;
+	} else
+		memset(c->byname, 0, slots * sizeof *c->byname);
+	for (k = 0; k < c->ndoms; k++) {
+		if (c->doms[k].name == NULL)
+			continue;
+		for (i = name_slot(c, c->doms[k].name); c->byname[i] != 0;
+		    i = (i + 1) & (uint32_t)c->byname_mask)
+			;
+		c->byname[i] = (uint32_t)k + 1;
+	}
+}
+
 /* Finds or adds the cache entry of a stats record's domain; new entries go
- * at the end and are sorted in after the poll. */
+ * at the end and are sorted in after the poll. Between full checks a
+ * domain is known by its name: libvirt formats the UUID through printf on
+ * every call that takes a domain, a tenth of a 1000-guest poll. A name
+ * stands for the same UUID until a domain is defined or undefined (an
+ * event says so) or the next poll that reads the slow groups, which checks
+ * every UUID: on connections without events, a guest undefined and
+ * defined again under its old name between two polls keeps its old
+ * identity until then. */
 static struct kvm_dom *
 dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
-    size_t *cap)
+    size_t *cap, bool check_ids)
 {
 	char		 uuid[VIR_UUID_STRING_BUFLEN];
 	struct kvm_dom	*d = NULL, key;
 	const char	*name;
 	size_t		 i;
 
+	name = virDomainGetName(dom);
+	if (!check_ids && name != NULL && (d = dom_by_name(c, name)) != NULL &&
+	    !d->seen)
+		goto found;
+	d = NULL;
 	if (uuid_string(dom, uuid) != 0)
 		return NULL;
 	if (sorted > 0) {
@@ -335,22 +405,26 @@ dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
 		memset(d, 0, sizeof *d);
 		memcpy(d->uuid, uuid, sizeof d->uuid);
 	}
-	name = virDomainGetName(dom);
 	if (name != NULL && (d->name == NULL || strcmp(d->name, name) != 0)) {
 		free(d->name);
 		d->name = xstrdup(name);
+		c->names_changed = true;
 	}
+found:
 	d->seen = true;
 	if (!d->xml_ok)
 		dom_read_xml(d, dom);
 	return d;
 }
 
-/* Drops domains that have gone and restores the sort order. */
-static void
-dom_sweep(struct backend_conn *c)
+/* Drops domains that have gone and restores the sort order and the name
+ * index; SORTED entries were there before the poll. True when entries
+ * moved (pointers into the cache are stale). */
+static bool
+dom_sweep(struct backend_conn *c, size_t sorted)
 {
 	size_t	i, o = 0;
+	bool	moved;
 
 	for (i = 0; i < c->ndoms; i++) {
 		if (!c->doms[i].seen) {
@@ -360,8 +434,14 @@ dom_sweep(struct backend_conn *c)
 		c->doms[i].seen = false;
 		c->doms[o++] = c->doms[i];
 	}
+	moved = o != sorted || c->ndoms != sorted;
 	c->ndoms = o;
-	qsort(c->doms, c->ndoms, sizeof *c->doms, dom_cmp);
+	if (moved)
+		qsort(c->doms, c->ndoms, sizeof *c->doms, dom_cmp);
+	if (moved || c->names_changed)
+		byname_rebuild(c);
+	c->names_changed = false;
+	return moved;
 }
 
 /* ---- stats records ---- */
@@ -541,6 +621,20 @@ read_record(struct backend_conn *c, virDomainStatsRecordPtr rec,
 	}
 }
 
+/* A sample's guest borrows its strings from the cache entry D. */
+static void
+point_guest(struct raw_guest *g, const struct kvm_dom *d)
+{
+	if (d == NULL)
+		return;
+	g->name = d->name;
+	g->os = d->os;
+	g->os_id = d->os_id;
+	g->os_by_guest = d->os_by_guest;
+	g->virt_type = d->virt_type[0] ? d->virt_type : NULL;
+	g->machine = d->machine;
+}
+
 static int
 get_all_stats(struct backend_conn *c, unsigned stats,
     virDomainStatsRecordPtr **recs, struct cv_err *err)
@@ -572,7 +666,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	uint64_t		 now;
 	size_t			 sorted, cap;
 	int			 n, i, closed;
-	bool			 slow;
+	bool			 slow, check_ids;
 
 	if ((closed = atomic_load(&c->closed)) != 0)
 		return cv_err_set(err, CV_E_CONNECT, "connection closed (%s)",
@@ -600,34 +694,25 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	s->taken_ns = now;
 	sorted = c->ndoms;
 	cap = c->ndoms;
+	check_ids = slow || atomic_exchange(&c->ids_changed, false);
 	for (i = 0; i < n; i++) {
 		struct kvm_dom		*d;
 		struct raw_guest	*g;
 
-		if ((d = dom_lookup(c, recs[i]->dom, sorted, &cap)) == NULL)
+		if ((d = dom_lookup(c, recs[i]->dom, sorted, &cap,
+		    check_ids)) == NULL)
 			continue;
 		g = raw_sample_next(s);
 		memcpy(g->id, d->uuid, sizeof d->uuid);
 		read_record(c, recs[i], d, slow, now, g);
+		point_guest(g, d);
 	}
 	virDomainStatsRecordListFree(recs);
-	dom_sweep(c);
-
-	/* Names and strings point into the cache, which the sweep moved:
-	 * point them again. */
-	for (i = 0; i < (int)s->n; i++) {
-		struct raw_guest	*g = &s->guests[i];
-		struct kvm_dom		*d = dom_find(c, g->id);
-
-		if (d == NULL)
-			continue;
-		g->name = d->name;
-		g->os = d->os;
-		g->os_id = d->os_id;
-		g->os_by_guest = d->os_by_guest;
-		g->virt_type = d->virt_type[0] ? d->virt_type : NULL;
-		g->machine = d->machine;
-	}
+	/* Strings point into the cache: when the sweep moved it, point them
+	 * again. */
+	if (dom_sweep(c, sorted))
+		for (i = 0; i < (int)s->n; i++)
+			point_guest(&s->guests[i], dom_find(c, s->guests[i].id));
 	return 0;
 }
 
@@ -785,6 +870,9 @@ kvm_close(struct backend_conn *c)
 	free(c->doms);
 	c->doms = NULL;
 	c->ndoms = 0;
+	free(c->byname);
+	c->byname = NULL;
+	c->byname_mask = 0;
 	free(c->name);
 	c->name = NULL;
 	conn_release(c);
