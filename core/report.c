@@ -2,11 +2,14 @@
  * fleet view; absent figures print as null (JSON), empty (CSV) or "-". */
 #include "core/report.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/fleet.h"
 #include "core/fmt.h"
 #include "core/snap.h"
+#include "core/xmalloc.h"
 
 static const char *const csv_columns =
     "host,name,id,state,health,vcpus,cpu_pct,mem_bytes,mem_max_bytes,"
@@ -55,56 +58,202 @@ utf8_len(const unsigned char *s)
 	return n;
 }
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. Runs of bytes
- * that need nothing are written at once: this is most of a batch line. */
-void
-report_json_string(FILE *f, const char *s)
+/* ---- output buffer ---- */
+
+/*
+ * A JSON or CSV report is built in memory and written with one fwrite: a
+ * refresh of 1000 guests is half a megabyte, and a locked stdio call per
+ * field, with printf for every number, cost more than the fields.
+ */
+struct obuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* Room for n more bytes; the callers test first, as this is rare. */
+static void
+ob_grow(struct obuf *b, size_t n)
 {
+	if (b->cap == 0)
+		b->cap = 65536;
+	while (b->cap - b->len < n)
+		b->cap *= 2;
+	b->p = xreallocarray(b->p, b->cap, 1);
+}
+
+static inline void
+ob_put(struct obuf *b, const void *s, size_t n)
+{
+	if (b->cap - b->len < n)
+		ob_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static inline void
+ob_putc(struct obuf *b, char c)
+{
+	if (b->len == b->cap)
+		ob_grow(b, 1);
+	b->p[b->len++] = c;
+}
+
+static void
+ob_puts(struct obuf *b, const char *s)
+{
+	ob_put(b, s, strlen(s));
+}
+
+static void
+ob_u64(struct obuf *b, uint64_t v)
+{
+	char	 d[20], *p = d + sizeof d;
+
+	do
+		*--p = '0' + v % 10;
+	while ((v /= 10) != 0);
+	ob_put(b, p, (size_t)(d + sizeof d - p));
+}
+
+/*
+ * "%.*f" of v for prec 0 or 1, the same bytes printf gives. printf rounds
+ * the exact x = v * 10^prec to an integer, a tie to even. The product s
+ * computed here is within a relative 2^-53 of x, so it rounds the same way
+ * unless its fraction is about that close to one half: those, negatives,
+ * -0, NaN, infinities and values past 1e15 go to snprintf.
+ */
+static void
+ob_fixed(struct obuf *b, double v, int prec)
+{
+	char		 tmp[320];	/* -DBL_MAX as "%.1f" is 312 long */
+	double		 s = prec == 1 ? v * 10 : v, frac, off;
+	uint64_t	 n;
+	int		 len;
+
+	if ((prec == 0 || prec == 1) && v >= 0 && !signbit(v) && s < 1e15) {
+		n = (uint64_t)s;
+		frac = s - (double)n;
+		off = frac > 0.5 ? frac - 0.5 : 0.5 - frac;
+		if (off > s * 1e-15) {
+			n += frac > 0.5;
+			if (prec == 0) {
+				ob_u64(b, n);
+				return;
+			}
+			ob_u64(b, n / 10);
+			ob_putc(b, '.');
+			ob_putc(b, '0' + n % 10);
+			return;
+		}
+	}
+	len = snprintf(tmp, sizeof tmp, "%.*f", prec, v);
+	if (len > 0)
+		ob_put(b, tmp, (size_t)len < sizeof tmp ? (size_t)len :
+		    sizeof tmp - 1);
+}
+
+/* Writes out and empties b. */
+static void
+ob_write(struct obuf *b, FILE *f)
+{
+	if (b->len != 0)
+		fwrite(b->p, 1, b->len, f);
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* The ASCII bytes a JSON string holds as they are: not the controls, '"'
+ * or '\\'. Bytes from 0x80 are checked as UTF-8 apart. */
+static const unsigned char json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. Runs of bytes
+ * that need nothing are copied at once: this is most of a batch line, and
+ * most of that is printable ASCII, passed over without utf8_len. */
+static void
+json_string(struct obuf *b, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s, *run;
 	size_t			 n;
 
 	if (s == NULL) {
-		fputs("null", f);
+		ob_put(b, "null", 4);
 		return;
 	}
-	fputc('"', f);
+	ob_putc(b, '"');
 	while (*p != '\0') {
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p += n)
-			if ((n = utf8_len(p)) == 0)
+		for (run = p;; p += n) {
+			while (json_plain[*p])
+				p++;
+			if (*p < 0x80 || (n = utf8_len(p)) == 0)
 				break;
+		}
 		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), f);
+			ob_put(b, run, (size_t)(p - run));
 		if (*p == '\0')
 			break;
 		if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-			fputc(*p++, f);
+			ob_putc(b, '\\');
+			ob_putc(b, (char)*p++);
 		} else if (*p < 0x20) {
-			fprintf(f, "\\u%04x", *p++);
+			ob_put(b, "\\u00", 4);
+			ob_putc(b, hex[*p >> 4]);
+			ob_putc(b, hex[*p++ & 0xf]);
 		} else {
-			fputs("\\ufffd", f);
+			ob_put(b, "\\ufffd", 6);
 			p++;
 		}
 	}
-	fputc('"', f);
+	ob_putc(b, '"');
+}
+
+void
+report_json_string(FILE *f, const char *s)
+{
+	struct obuf	b = { NULL, 0, 0 };
+
+	json_string(&b, s);
+	ob_write(&b, f);
+}
+
+static void
+csv_field(struct obuf *b, const char *s)
+{
+	const char	*q;
+
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		ob_puts(b, s);
+		return;
+	}
+	ob_putc(b, '"');
+	for (; (q = strchr(s, '"')) != NULL; s = q + 1) {
+		ob_put(b, s, (size_t)(q - s + 1));
+		ob_putc(b, '"');
+	}
+	ob_puts(b, s);
+	ob_putc(b, '"');
 }
 
 void
 report_csv_field(FILE *f, const char *s)
 {
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	struct obuf	b = { NULL, 0, 0 };
+
+	csv_field(&b, s);
+	ob_write(&b, f);
 }
 
 static bool
@@ -119,94 +268,98 @@ guest_stale(const struct host_snap *h, const struct report_clock *rc)
 /* ---- JSON ---- */
 
 static void
-json_key(FILE *f, const char *key, bool first)
+json_key(struct obuf *b, const char *key, bool first)
 {
-	fputs(first ? "\"" : ",\"", f);
-	fputs(key, f);
-	fputs("\":", f);
+	if (!first)
+		ob_putc(b, ',');
+	ob_putc(b, '"');
+	ob_puts(b, key);
+	ob_put(b, "\":", 2);
 }
 
 static void
-json_u64(FILE *f, const char *key, bool have, uint64_t v)
+json_u64(struct obuf *b, const char *key, bool have, uint64_t v)
 {
-	json_key(f, key, false);
+	json_key(b, key, false);
 	if (have)
-		fprintf(f, "%llu", (unsigned long long)v);
+		ob_u64(b, v);
 	else
-		fputs("null", f);
+		ob_put(b, "null", 4);
 }
 
 static void
-json_num(FILE *f, const char *key, bool have, double v, int prec)
+json_num(struct obuf *b, const char *key, bool have, double v, int prec)
 {
-	json_key(f, key, false);
+	json_key(b, key, false);
 	if (have)
-		fprintf(f, "%.*f", prec, v);
+		ob_fixed(b, v, prec);
 	else
-		fputs("null", f);
+		ob_put(b, "null", 4);
 }
 
 static void
-json_str(FILE *f, const char *key, const char *v)
+json_str(struct obuf *b, const char *key, const char *v)
 {
-	json_key(f, key, false);
-	report_json_string(f, v);
+	json_key(b, key, false);
+	json_string(b, v);
 }
 
 static void
-json_host(FILE *f, const struct host_snap *h, const struct report_clock *rc)
+json_host(struct obuf *b, const struct host_snap *h,
+    const struct report_clock *rc)
 {
-	json_key(f, "name", true);
-	report_json_string(f, h->name);
-	json_str(f, "type", h->type);
-	json_str(f, "state", host_state_name(h->state));
-	json_str(f, "error", h->error);
-	json_str(f, "platform", h->platform);
-	json_str(f, "hypervisor", h->hypervisor);
-	json_num(f, "latency_ms", h->latency_ms >= 0, (double)h->latency_ms,
+	json_key(b, "name", true);
+	json_string(b, h->name);
+	json_str(b, "type", h->type);
+	json_str(b, "state", host_state_name(h->state));
+	json_str(b, "error", h->error);
+	json_str(b, "platform", h->platform);
+	json_str(b, "hypervisor", h->hypervisor);
+	json_num(b, "latency_ms", h->latency_ms >= 0, (double)h->latency_ms,
 	    0);
-	json_u64(f, "guest_count", true, h->nguests);
-	json_num(f, "age_s", h->good_ms != 0, (double)(rc->mono_ms -
+	json_u64(b, "guest_count", true, h->nguests);
+	json_num(b, "age_s", h->good_ms != 0, (double)(rc->mono_ms -
 	    h->good_ms) / 1000.0, 1);
 }
 
 static void
-json_guest(FILE *f, const struct host_snap *h, const struct guest_snap *g,
-    bool stale)
+json_guest(struct obuf *b, const struct host_snap *h,
+    const struct guest_snap *g, bool stale)
 {
 	unsigned	have = g->have;
 
-	json_key(f, "host", true);
-	report_json_string(f, h->name);
-	json_str(f, "name", g->name);
-	json_str(f, "id", g->id);
-	json_str(f, "state", guest_state_name(g->state));
-	json_str(f, "health", guest_health_name(g->health));
-	json_u64(f, "vcpus", have & GS_VCPUS, (uint64_t)g->vcpus);
-	json_num(f, "cpu_pct", have & GS_CPU, g->cpu_pct, 1);
-	json_u64(f, "mem_bytes", have & GS_MEM, g->mem_bytes);
-	json_u64(f, "mem_max_bytes", have & GS_MEM_MAX, g->mem_max_bytes);
-	json_u64(f, "mem_used_bytes", have & GS_MEM_USED, g->mem_used_bytes);
-	json_num(f, "disk_rd_bps", have & GS_DISK, g->disk_rd_bps, 0);
-	json_num(f, "disk_wr_bps", have & GS_DISK, g->disk_wr_bps, 0);
-	json_num(f, "net_rx_bps", have & GS_NET, g->net_rx_bps, 0);
-	json_num(f, "net_tx_bps", have & GS_NET, g->net_tx_bps, 0);
-	json_u64(f, "uptime_s", have & GS_UPTIME, (uint64_t)g->uptime_s);
-	json_str(f, "os", g->os);
-	json_key(f, "stale", false);
-	fputs(stale ? "true" : "false", f);
-	json_key(f, "cert", false);
-	fputc('{', f);
-	json_key(f, "status", true);
-	report_json_string(f, cert_status_name(g->cert.status));
-	json_str(f, "reason", g->cert.reason);
-	json_str(f, "rule", g->cert.rule);
-	json_str(f, "source", g->cert.source);
-	fputc('}', f);
+	json_key(b, "host", true);
+	json_string(b, h->name);
+	json_str(b, "name", g->name);
+	json_str(b, "id", g->id);
+	json_str(b, "state", guest_state_name(g->state));
+	json_str(b, "health", guest_health_name(g->health));
+	json_u64(b, "vcpus", have & GS_VCPUS, (uint64_t)g->vcpus);
+	json_num(b, "cpu_pct", have & GS_CPU, g->cpu_pct, 1);
+	json_u64(b, "mem_bytes", have & GS_MEM, g->mem_bytes);
+	json_u64(b, "mem_max_bytes", have & GS_MEM_MAX, g->mem_max_bytes);
+	json_u64(b, "mem_used_bytes", have & GS_MEM_USED, g->mem_used_bytes);
+	json_num(b, "disk_rd_bps", have & GS_DISK, g->disk_rd_bps, 0);
+	json_num(b, "disk_wr_bps", have & GS_DISK, g->disk_wr_bps, 0);
+	json_num(b, "net_rx_bps", have & GS_NET, g->net_rx_bps, 0);
+	json_num(b, "net_tx_bps", have & GS_NET, g->net_tx_bps, 0);
+	json_u64(b, "uptime_s", have & GS_UPTIME, (uint64_t)g->uptime_s);
+	json_str(b, "os", g->os);
+	json_key(b, "stale", false);
+	ob_puts(b, stale ? "true" : "false");
+	json_key(b, "cert", false);
+	ob_putc(b, '{');
+	json_key(b, "status", true);
+	json_string(b, cert_status_name(g->cert.status));
+	json_str(b, "reason", g->cert.reason);
+	json_str(b, "rule", g->cert.rule);
+	json_str(b, "source", g->cert.source);
+	ob_putc(b, '}');
 }
 
 static void
-report_json(FILE *f, const struct fleet_view *v, const struct report_clock *rc)
+report_json(struct obuf *b, const struct fleet_view *v,
+    const struct report_clock *rc)
 {
 	char	tbuf[32];
 	bool	demo = false, first = true;
@@ -214,17 +367,21 @@ report_json(FILE *f, const struct fleet_view *v, const struct report_clock *rc)
 
 	for (i = 0; i < v->n; i++)
 		demo |= v->hosts[i] != NULL && v->hosts[i]->demo;
-	fprintf(f, "{\"time\":\"%s\",\"demo\":%s,\"hosts\":[",
-	    fmt_time_utc(tbuf, sizeof tbuf, rc->wall), demo ? "true" : "false");
+	ob_puts(b, "{\"time\":\"");
+	ob_puts(b, fmt_time_utc(tbuf, sizeof tbuf, rc->wall));
+	ob_puts(b, demo ? "\",\"demo\":true" : "\",\"demo\":false");
+	ob_puts(b, ",\"hosts\":[");
 	for (i = 0; i < v->n; i++) {
 		if (v->hosts[i] == NULL)
 			continue;
-		fputs(first ? "{" : ",{", f);
-		json_host(f, v->hosts[i], rc);
-		fputc('}', f);
+		if (!first)
+			ob_putc(b, ',');
+		ob_putc(b, '{');
+		json_host(b, v->hosts[i], rc);
+		ob_putc(b, '}');
 		first = false;
 	}
-	fputs("],\"guests\":[", f);
+	ob_puts(b, "],\"guests\":[");
 	first = true;
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
@@ -232,86 +389,90 @@ report_json(FILE *f, const struct fleet_view *v, const struct report_clock *rc)
 		if (h == NULL)
 			continue;
 		for (j = 0; j < h->nguests; j++) {
-			fputs(first ? "{" : ",{", f);
-			json_guest(f, h, &h->guests[j], guest_stale(h, rc));
-			fputc('}', f);
+			if (!first)
+				ob_putc(b, ',');
+			ob_putc(b, '{');
+			json_guest(b, h, &h->guests[j], guest_stale(h, rc));
+			ob_putc(b, '}');
 			first = false;
 		}
 	}
-	fputs("]}\n", f);
+	ob_puts(b, "]}\n");
 }
 
 /* ---- CSV ---- */
 
 static void
-csv_u64(FILE *f, bool have, uint64_t v)
+csv_u64(struct obuf *b, bool have, uint64_t v)
 {
 	if (have)
-		fprintf(f, "%llu", (unsigned long long)v);
-	fputc(',', f);
+		ob_u64(b, v);
+	ob_putc(b, ',');
 }
 
 static void
-csv_num(FILE *f, bool have, double v, int prec)
+csv_num(struct obuf *b, bool have, double v, int prec)
 {
 	if (have)
-		fprintf(f, "%.*f", prec, v);
-	fputc(',', f);
+		ob_fixed(b, v, prec);
+	ob_putc(b, ',');
 }
 
 static void
-csv_str(FILE *f, const char *s, bool last)
+csv_str(struct obuf *b, const char *s, bool last)
 {
-	report_csv_field(f, s);
+	csv_field(b, s);
 	if (!last)
-		fputc(',', f);
+		ob_putc(b, ',');
 }
 
 static void
-csv_guest(FILE *f, const struct host_snap *h, const struct guest_snap *g,
-    bool stale)
+csv_guest(struct obuf *b, const struct host_snap *h,
+    const struct guest_snap *g, bool stale)
 {
 	unsigned	have = g->have;
 
-	csv_str(f, h->name, false);
-	csv_str(f, g->name, false);
-	csv_str(f, g->id, false);
-	csv_str(f, guest_state_name(g->state), false);
-	csv_str(f, guest_health_name(g->health), false);
-	csv_u64(f, have & GS_VCPUS, (uint64_t)g->vcpus);
-	csv_num(f, have & GS_CPU, g->cpu_pct, 1);
-	csv_u64(f, have & GS_MEM, g->mem_bytes);
-	csv_u64(f, have & GS_MEM_MAX, g->mem_max_bytes);
-	csv_u64(f, have & GS_MEM_USED, g->mem_used_bytes);
-	csv_num(f, have & GS_DISK, g->disk_rd_bps, 0);
-	csv_num(f, have & GS_DISK, g->disk_wr_bps, 0);
-	csv_num(f, have & GS_NET, g->net_rx_bps, 0);
-	csv_num(f, have & GS_NET, g->net_tx_bps, 0);
-	csv_u64(f, have & GS_UPTIME, (uint64_t)g->uptime_s);
-	csv_str(f, g->os, false);
-	csv_str(f, stale ? "true" : "false", false);
-	csv_str(f, cert_status_name(g->cert.status), false);
-	csv_str(f, g->cert.reason, false);
-	csv_str(f, g->cert.rule, false);
-	csv_str(f, g->cert.source, true);
-	fputc('\n', f);
+	csv_str(b, h->name, false);
+	csv_str(b, g->name, false);
+	csv_str(b, g->id, false);
+	csv_str(b, guest_state_name(g->state), false);
+	csv_str(b, guest_health_name(g->health), false);
+	csv_u64(b, have & GS_VCPUS, (uint64_t)g->vcpus);
+	csv_num(b, have & GS_CPU, g->cpu_pct, 1);
+	csv_u64(b, have & GS_MEM, g->mem_bytes);
+	csv_u64(b, have & GS_MEM_MAX, g->mem_max_bytes);
+	csv_u64(b, have & GS_MEM_USED, g->mem_used_bytes);
+	csv_num(b, have & GS_DISK, g->disk_rd_bps, 0);
+	csv_num(b, have & GS_DISK, g->disk_wr_bps, 0);
+	csv_num(b, have & GS_NET, g->net_rx_bps, 0);
+	csv_num(b, have & GS_NET, g->net_tx_bps, 0);
+	csv_u64(b, have & GS_UPTIME, (uint64_t)g->uptime_s);
+	csv_str(b, g->os, false);
+	csv_str(b, stale ? "true" : "false", false);
+	csv_str(b, cert_status_name(g->cert.status), false);
+	csv_str(b, g->cert.reason, false);
+	csv_str(b, g->cert.rule, false);
+	csv_str(b, g->cert.source, true);
+	ob_putc(b, '\n');
 }
 
 static void
-report_csv(FILE *f, const struct fleet_view *v, const struct report_clock *rc,
-    bool first)
+report_csv(struct obuf *b, const struct fleet_view *v,
+    const struct report_clock *rc, bool first)
 {
 	size_t	i, j;
 
-	if (first)
-		fprintf(f, "%s\n", csv_columns);
+	if (first) {
+		ob_puts(b, csv_columns);
+		ob_putc(b, '\n');
+	}
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
 
 		if (h == NULL)
 			continue;
 		for (j = 0; j < h->nguests; j++)
-			csv_guest(f, h, &h->guests[j], guest_stale(h, rc));
+			csv_guest(b, h, &h->guests[j], guest_stale(h, rc));
 	}
 }
 
@@ -434,21 +595,26 @@ report_text(FILE *f, const struct fleet_view *v, const struct report_clock *rc)
 	fputc('\n', f);
 }
 
+/* JSON and CSV go through one buffer, written at once; text stays on
+ * stdio, whose padded columns printf does best. */
 void
 report_batch(FILE *f, enum report_format fmt, const struct fleet_view *v,
     const struct report_clock *rc, bool first)
 {
+	struct obuf	b = { NULL, 0, 0 };
+
 	switch (fmt) {
 	case REPORT_JSON:
-		report_json(f, v, rc);
+		report_json(&b, v, rc);
 		break;
 	case REPORT_CSV:
-		report_csv(f, v, rc, first);
+		report_csv(&b, v, rc, first);
 		break;
 	case REPORT_TEXT:
 		report_text(f, v, rc);
 		break;
 	}
+	ob_write(&b, f);
 	fflush(f);
 }
 
@@ -458,72 +624,79 @@ static const char *const audit_columns =
     "time,host,guest,id,platform,os,status,reason,rule,source";
 
 static void
-audit_json(FILE *f, const struct fleet_view *v, const char *when)
+audit_json(struct obuf *b, const struct fleet_view *v, const char *when)
 {
 	bool	first = true;
 	size_t	i, j;
 
-	fprintf(f, "{\"time\":\"%s\",\"hosts\":[", when);
+	ob_puts(b, "{\"time\":\"");
+	ob_puts(b, when);
+	ob_puts(b, "\",\"hosts\":[");
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
 
-		fputs(i == 0 ? "{" : ",{", f);
-		json_key(f, "name", true);
-		report_json_string(f, h->name);
-		json_str(f, "type", h->type);
-		json_str(f, "state", host_state_name(h->state));
-		json_str(f, "error", h->error);
-		json_str(f, "platform", h->platform);
-		fputc('}', f);
+		if (i != 0)
+			ob_putc(b, ',');
+		ob_putc(b, '{');
+		json_key(b, "name", true);
+		json_string(b, h->name);
+		json_str(b, "type", h->type);
+		json_str(b, "state", host_state_name(h->state));
+		json_str(b, "error", h->error);
+		json_str(b, "platform", h->platform);
+		ob_putc(b, '}');
 	}
-	fputs("],\"guests\":[", f);
+	ob_puts(b, "],\"guests\":[");
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
 
 		for (j = 0; j < h->nguests; j++) {
 			const struct guest_snap *g = &h->guests[j];
 
-			fputs(first ? "{" : ",{", f);
+			if (!first)
+				ob_putc(b, ',');
+			ob_putc(b, '{');
 			first = false;
-			json_key(f, "host", true);
-			report_json_string(f, h->name);
-			json_str(f, "guest", g->name);
-			json_str(f, "id", g->id);
-			json_str(f, "platform", h->platform);
-			json_str(f, "os", g->os);
-			json_str(f, "status", cert_status_name(g->cert.status));
-			json_str(f, "reason", g->cert.reason);
-			json_str(f, "rule", g->cert.rule);
-			json_str(f, "source", g->cert.source);
-			fputc('}', f);
+			json_key(b, "host", true);
+			json_string(b, h->name);
+			json_str(b, "guest", g->name);
+			json_str(b, "id", g->id);
+			json_str(b, "platform", h->platform);
+			json_str(b, "os", g->os);
+			json_str(b, "status", cert_status_name(g->cert.status));
+			json_str(b, "reason", g->cert.reason);
+			json_str(b, "rule", g->cert.rule);
+			json_str(b, "source", g->cert.source);
+			ob_putc(b, '}');
 		}
 	}
-	fputs("]}\n", f);
+	ob_puts(b, "]}\n");
 }
 
 static void
-audit_csv(FILE *f, const struct fleet_view *v, const char *when)
+audit_csv(struct obuf *b, const struct fleet_view *v, const char *when)
 {
 	size_t	i, j;
 
-	fprintf(f, "%s\n", audit_columns);
+	ob_puts(b, audit_columns);
+	ob_putc(b, '\n');
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
 
 		for (j = 0; j < h->nguests; j++) {
 			const struct guest_snap *g = &h->guests[j];
 
-			csv_str(f, when, false);
-			csv_str(f, h->name, false);
-			csv_str(f, g->name, false);
-			csv_str(f, g->id, false);
-			csv_str(f, h->platform, false);
-			csv_str(f, g->os, false);
-			csv_str(f, cert_status_name(g->cert.status), false);
-			csv_str(f, g->cert.reason, false);
-			csv_str(f, g->cert.rule, false);
-			csv_str(f, g->cert.source, true);
-			fputc('\n', f);
+			csv_str(b, when, false);
+			csv_str(b, h->name, false);
+			csv_str(b, g->name, false);
+			csv_str(b, g->id, false);
+			csv_str(b, h->platform, false);
+			csv_str(b, g->os, false);
+			csv_str(b, cert_status_name(g->cert.status), false);
+			csv_str(b, g->cert.reason, false);
+			csv_str(b, g->cert.rule, false);
+			csv_str(b, g->cert.source, true);
+			ob_putc(b, '\n');
 		}
 	}
 }
@@ -568,19 +741,21 @@ void
 report_audit(FILE *f, enum report_format fmt, const struct fleet_view *v,
     int64_t wall)
 {
-	char	when[32];
+	struct obuf	b = { NULL, 0, 0 };
+	char		when[32];
 
 	fmt_time_utc(when, sizeof when, wall);
 	switch (fmt) {
 	case REPORT_JSON:
-		audit_json(f, v, when);
+		audit_json(&b, v, when);
 		break;
 	case REPORT_CSV:
-		audit_csv(f, v, when);
+		audit_csv(&b, v, when);
 		break;
 	case REPORT_TEXT:
 		audit_text(f, v, when);
 		break;
 	}
+	ob_write(&b, f);
 	fflush(f);
 }

@@ -2,6 +2,8 @@
  * absent figures, escaping of hostile names. JSON is checked by parsing it
  * back with json-c. */
 #include <json-c/json.h>
+#include <float.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -185,6 +187,170 @@ text_has_columns_and_dashes(void **state)
 	free(out);
 }
 
+/* The writers' FILE forms: quotes doubled wherever they fall, control
+ * characters as \u escapes. */
+static void
+field_writers_quote(void **state)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+
+	(void)state;
+	report_csv_field(f, "\"a\"\"b\"");
+	fputc('|', f);
+	report_csv_field(f, "plain");
+	fputc('|', f);
+	report_csv_field(f, "x\ny");
+	fputc('|', f);
+	report_csv_field(f, NULL);
+	fputc('|', f);
+	report_json_string(f, "q\"\x1f\x7f\\");
+	fputc('|', f);
+	report_json_string(f, NULL);
+	fclose(f);
+	assert_string_equal(buf, "\"\"\"a\"\"\"\"b\"\"\"|plain|\"x\ny\"||"
+	    "\"q\\\"\\u001f\x7f\\\\\"|null");
+	free(buf);
+}
+
+static uint64_t
+next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Values where printing by hand could go wrong: ties of one decimal and of
+ * none (exact, or the nearest double on either side), the ends of the
+ * fast path, signs, tiny, huge and non-finite values. */
+static const double edges[] = {
+	0, -0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.5, 1.5, 2.5, 3.5, 0.95, 9.95,
+	99.95, 99.94999999999999, 12.25, 0.049999999999999996, 100, 1e15,
+	1e15 - 0.5, 1e15 + 0.5, 999999999999999.4, 99999999999999.95,
+	1e14 + 0.05, 4503599627370495.5, 9007199254740993.0, 1e20, 1e300,
+	DBL_MAX, DBL_MIN, 4.9e-324, -0.05, -0.04, -2.5, -1e-300, -123.45,
+	-1e20, NAN, -NAN, INFINITY, -INFINITY
+};
+
+/* The i-th value tried: the edges, then random ones in several ranges. */
+static double
+sample(uint64_t *seed, size_t i)
+{
+	uint64_t	r = next_rand(seed);
+	double		u = (double)(r >> 11) / 9007199254740992.0, t;
+
+	if (i < sizeof edges / sizeof edges[0])
+		return edges[i];
+	switch (i % 8) {
+	case 0:
+		return u;
+	case 1:
+		return u * 100;
+	case 2:
+		return u * 1e6;
+	case 3:
+		return u * 1e12;
+	case 4:
+		return ldexp(u, (int)(r % 64));		/* up to 2^63 */
+	case 5:
+		t = (double)(r % 40001) / 20;		/* k.k5 */
+		break;
+	case 6:
+		t = (double)(r % 4000001) / 2;		/* k.5 */
+		break;
+	default:
+		memcpy(&t, &r, sizeof t);		/* any double */
+		return t;
+	}
+	switch ((r >> 32) % 3) {
+	case 0:
+		return nextafter(t, -INFINITY);
+	case 1:
+		return nextafter(t, INFINITY);
+	}
+	return t;
+}
+
+/* Field k of a CSV line of plain fields. */
+static void
+csv_nth(const char *line, int k, char *out, size_t len)
+{
+	size_t	n;
+
+	for (; k > 0; k--)
+		line = strchr(line, ',') + 1;
+	n = strcspn(line, ",\n");
+	assert_true(n < len);
+	memcpy(out, line, n);
+	out[n] = '\0';
+}
+
+/* cpu_pct ("%.1f") and the rates ("%.0f") are printed without printf:
+ * they must be its bytes, rounding ties to even included. JSON prints its
+ * figures with the same writer. */
+static void
+csv_figures_match_printf(void **state)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct host_snap	*h;
+	const struct host_snap	*hosts[1];
+	struct guest_snap	 g;
+	struct report_clock	 rc = { 1795600800, 1400, 2.0 };
+	struct fleet_view	 v = { 1, hosts, 1 };
+	double			 vals[4096];
+	char			 name[16], got[400], want[400], *buf, *line;
+	size_t			 len, i, round;
+	uint64_t		 seed = 0x9e3779b97f4a7c15ull;
+	FILE			*f;
+
+	(void)state;
+	memset(&hi, 0, sizeof hi);
+	hi.name = "h";
+	hi.type = "kvm";
+	hi.state = HOST_UP;
+	hi.good_ms = 1000;
+	for (round = 0; round < 50; round++) {
+		b = snap_builder_create(&hi, 4096);
+		for (i = 0; i < 4096; i++) {
+			memset(&g, 0, sizeof g);
+			snprintf(name, sizeof name, "%06zu", i);
+			g.name = name;
+			g.have = GS_CPU | GS_DISK;
+			vals[i] = sample(&seed, round * 4096 + i);
+			g.cpu_pct = g.disk_rd_bps = vals[i];
+			snap_builder_add(b, &g);
+		}
+		h = snap_builder_finish(b);
+		hosts[0] = h;
+		buf = NULL;
+		len = 0;
+		f = open_memstream(&buf, &len);
+		report_batch(f, REPORT_CSV, &v, &rc, false);
+		fclose(f);
+		line = buf;
+		for (i = 0; i < 4096; i++) {
+			csv_nth(line, 6, got, sizeof got);
+			snprintf(want, sizeof want, "%.1f", vals[i]);
+			if (strcmp(got, want) != 0)
+				fail_msg("%a as %%.1f: %s, printf %s", vals[i],
+				    got, want);
+			csv_nth(line, 10, got, sizeof got);
+			snprintf(want, sizeof want, "%.0f", vals[i]);
+			if (strcmp(got, want) != 0)
+				fail_msg("%a as %%.0f: %s, printf %s", vals[i],
+				    got, want);
+			line = strchr(line, '\n') + 1;
+		}
+		assert_int_equal(*line, '\0');
+		free(buf);
+		snap_unref(h);
+	}
+}
+
 int
 main(void)
 {
@@ -193,6 +359,8 @@ main(void)
 		cmocka_unit_test(json_escapes_hostile_names),
 		cmocka_unit_test(csv_header_once_and_quoting),
 		cmocka_unit_test(text_has_columns_and_dashes),
+		cmocka_unit_test(field_writers_quote),
+		cmocka_unit_test(csv_figures_match_printf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
