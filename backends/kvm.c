@@ -18,9 +18,9 @@
 #include "backends/sshx.h"
 #include "core/conf.h"
 #include "core/err.h"
-#include "core/hash.h"
 #include "core/osinfo.h"
 #include "core/platform.h"
+#include "core/strindex.h"
 #include "core/xmalloc.h"
 
 #define DIRTY_MAX	256
@@ -59,9 +59,7 @@ struct backend_conn {
 	double		 slow_s;
 	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
 	size_t		 ndoms;
-	uint32_t	*byname;		/* (owned) index + 1 of doms, open
-						   addressing; 0 empty */
-	size_t		 byname_mask;		/* slots - 1; 0: no index */
+	struct strindex	 byname;		/* doms by name */
 	bool		 names_changed;		/* byname needs a rebuild */
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
@@ -317,51 +315,20 @@ uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 	return 0;
 }
 
-static uint32_t
-name_slot(const struct backend_conn *c, const char *name)
+static const char *
+dom_name_key(const void *doms, size_t k)
 {
-	return (uint32_t)(hash_fnv(HASH_FNV_INIT, name, strlen(name)) &
-	    c->byname_mask);
+	return ((const struct kvm_dom *)doms)[k].name;
 }
 
 /* The sorted cache entry named NAME, or NULL. */
 static struct kvm_dom *
 dom_by_name(const struct backend_conn *c, const char *name)
 {
-	uint32_t	i, ix;
+	size_t	k;
 
-	if (c->byname_mask == 0)
-		return NULL;
-	for (i = name_slot(c, name); (ix = c->byname[i]) != 0;
-	    i = (i + 1) & (uint32_t)c->byname_mask)
-		if (strcmp(c->doms[ix - 1].name, name) == 0)
-			return &c->doms[ix - 1];
-	return NULL;
-}
-
-/* Indexes the (sorted) cache by name, at twice its size or more. */
-static void
-byname_rebuild(struct backend_conn *c)
-{
-	size_t		 slots = 16, k;
-	uint32_t	 i;
-
-	while (slots < 2 * c->ndoms)
-		slots *= 2;
-	if (slots - 1 != c->byname_mask) {
-		free(c->byname);
-		c->byname = xcalloc(slots, sizeof *c->byname);
-		c->byname_mask = slots - 1;
-	} else
-		memset(c->byname, 0, slots * sizeof *c->byname);
-	for (k = 0; k < c->ndoms; k++) {
-		if (c->doms[k].name == NULL)
-			continue;
-		for (i = name_slot(c, c->doms[k].name); c->byname[i] != 0;
-		    i = (i + 1) & (uint32_t)c->byname_mask)
-			;
-		c->byname[i] = (uint32_t)k + 1;
-	}
+	k = strindex_find(&c->byname, c->doms, dom_name_key, name);
+	return k == STRINDEX_NONE ? NULL : &c->doms[k];
 }
 
 /* Finds or adds the cache entry of a stats record's domain; new entries go
@@ -439,7 +406,7 @@ dom_sweep(struct backend_conn *c, size_t sorted)
 	if (moved)
 		qsort(c->doms, c->ndoms, sizeof *c->doms, dom_cmp);
 	if (moved || c->names_changed)
-		byname_rebuild(c);
+		strindex_build(&c->byname, c->doms, c->ndoms, dom_name_key);
 	c->names_changed = false;
 	return moved;
 }
@@ -870,9 +837,7 @@ kvm_close(struct backend_conn *c)
 	free(c->doms);
 	c->doms = NULL;
 	c->ndoms = 0;
-	free(c->byname);
-	c->byname = NULL;
-	c->byname_mask = 0;
+	strindex_free(&c->byname);
 	free(c->name);
 	c->name = NULL;
 	conn_release(c);

@@ -23,6 +23,7 @@
 #include "core/hash.h"
 #include "core/rates.h"
 #include "core/snap.h"
+#include "core/strindex.h"
 #include "core/xmalloc.h"
 
 #define QUEUE_MAX	64
@@ -88,8 +89,10 @@ struct poller {
 	int64_t			 good_wall;	/* Locked by lock. */
 
 	/* Private to the current worker. */
-	struct rate_prev	*prev;		/* (owned) sorted by id */
+	struct rate_prev	*prev;		/* (owned) in the last sample's
+						   order */
 	size_t			 nprev;
+	struct strindex		 prev_ix;	/* prev by id */
 	bool			 was_up;
 	double			 backoff;	/* seconds, the next nominal */
 	unsigned		 seed;
@@ -210,22 +213,21 @@ event(struct poller *p, enum evlog_kind kind, const char *fmt, ...)
 
 /* ---- rates across polls ---- */
 
-static int
-prev_cmp(const void *a, const void *b)
+static const char *
+prev_key(const void *prev, size_t k)
 {
-	return strcmp(((const struct rate_prev *)a)->id,
-	    ((const struct rate_prev *)b)->id);
+	return ((const struct rate_prev *)prev)[k].id;
 }
 
-static const struct rate_prev *
-prev_find(const struct poller *p, const char *id)
+/* The last poll's figures of guest ID, which backends list in the same
+ * order poll after poll: POS, its place in this sample, is tried first. */
+static struct rate_prev *
+prev_find(const struct poller *p, size_t pos, const char *id)
 {
-	struct rate_prev	key;
-
-	if (p->nprev == 0)
-		return NULL;
-	strlcpy_cv(key.id, id, sizeof key.id);
-	return bsearch(&key, p->prev, p->nprev, sizeof *p->prev, prev_cmp);
+	if (pos < p->nprev && strcmp(p->prev[pos].id, id) == 0)
+		return &p->prev[pos];
+	pos = strindex_find(&p->prev_ix, p->prev, prev_key, id);
+	return pos == STRINDEX_NONE ? NULL : &p->prev[pos];
 }
 
 static uint64_t
@@ -285,8 +287,7 @@ prev_index(struct poller *p, const struct host_snap *s)
 	size_t			 i;
 
 	for (i = 0; i < s->nguests; i++)
-		if ((rp = (struct rate_prev *)prev_find(p,
-		    s->guests[i].id)) != NULL)
+		if ((rp = prev_find(p, STRINDEX_NONE, s->guests[i].id)) != NULL)
 			rp->snap_idx = i;
 }
 
@@ -299,7 +300,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct raw_host		 rh;
 	struct host_snap_info	 hi;
 	struct snap_builder	*b;
-	struct rate_prev	*next;
+	struct rate_prev	*next, *rp;
 	struct guest_snap	 g;
 	struct cert_input	 ci;
 	struct cert_verdict	 cv;
@@ -330,7 +331,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 		g.generation = r->generation;
 		g.state = r->state;
 		g.health = r->health;
-		rates_compute(prev_find(p, r->id), r, rs->taken_ns,
+		rp = prev_find(p, i, r->id);
+		rates_compute(rp, r, rs->taken_ns,
 		    rh.logical_cpus, &g, &next[i]);
 		/* Only libvirt's test driver needs figures made up: the
 		 * Hyper-V simulator gives Hyper-V's own. */
@@ -352,17 +354,17 @@ build_sample(struct worker *w, int64_t latency_ms)
 			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
 			    CERT_IDSRC_METADATA;
 		next[i].cert_key = cert_input_key(&ci);
-		if (!cert_reuse(last, prev_find(p, r->id), next[i].cert_key,
+		if (!cert_reuse(last, rp, next[i].cert_key,
 		    r->id, &g.cert)) {
 			cert_evaluate(p->eng->matrix, &ci, &cv);
 			cert_verdict_apply(&cv, &g.cert);
 		}
 		snap_builder_add(b, &g);
 	}
-	qsort(next, rs->n, sizeof *next, prev_cmp);
 	free(p->prev);
 	p->prev = next;
 	p->nprev = rs->n;
+	strindex_build(&p->prev_ix, p->prev, p->nprev, prev_key);
 	s = snap_builder_finish(b);
 	prev_index(p, s);
 	snap_unref(last);
@@ -1000,6 +1002,7 @@ engine_free(struct engine *e)
 
 		snap_unref(p->last);
 		free(p->prev);
+		strindex_free(&p->prev_ix);
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->cond);
 	}
