@@ -37,7 +37,7 @@ EOF
 }
 
 OUT=$E2E_DIR/batch.out
-CV_TIMEOUT=300 cv -c "$CONF" batch -n 100 -d 2 --format json \
+CV_TIMEOUT=300 cv -c "$CONF" batch -n 200 -d 2 --format json \
     >"$OUT" 2>"$E2E_DIR/batch.stderr" </dev/null &
 BATCH=$!
 
@@ -53,12 +53,12 @@ ids = [g["id"] for g in d["guests"] if g["name"] == sys.argv[1]]
 print(ids[0] if len(ids) == 1 else "-" if not ids else "twice")' "$1"
 }
 
-# expect NAME ID WHAT -- batch lists guest NAME with ID within 20 s (the
+# expect NAME ID WHAT -- batch lists guest NAME with ID within 60 s (the
 # full check, slow_refresh, is 600 s away).
 expect() {
     local t0 seen
     t0=$(e2e_now_ms)
-    if e2e_wait_for "[ \"\$(last_id $1)\" = $2 ]" 20 0.2; then
+    if e2e_wait_for "[ \"\$(last_id $1)\" = $2 ]" 60 0.2; then
         e2e_pass "$3: $1 listed as $2 after $(( $(e2e_now_ms) - t0 )) ms"
     else
         seen=$(last_id "$1")
