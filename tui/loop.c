@@ -21,12 +21,14 @@
 #include "tui/ui.h"
 
 #define LOOP_TICK_MS	1000
-#define LOOP_TAKE_MS	200	/* at most five new fleet views a second */
+#define LOOP_TAKE_MIN_MS	200	/* at most five new fleet views a second */
+#define LOOP_TAKE_MAX_MS	1000
 
 static void	loop_draw(struct ui *);
 static void	loop_keys(struct ui *);
 static void	loop_signals(struct ui *);
 static int	loop_timeout(void);
+static uint64_t	loop_take_ms(const struct ui *);
 
 static void
 loop_draw(struct ui *ui)
@@ -35,6 +37,26 @@ loop_draw(struct ui *ui)
 	wnoutrefresh(stdscr);
 	doupdate();
 	ui->dirty = false;
+}
+
+/*
+ * A fleet of many hosts publishes many times a second, each host on its
+ * own clock: new data is taken (rows rebuilt, screen drawn) at most twice
+ * a refresh, so the console's cost does not grow with the hosts and no
+ * figure waits more than half a refresh to be shown. While hosts are
+ * still connecting, their rows come in as soon as five times a second.
+ */
+static uint64_t
+loop_take_ms(const struct ui *ui)
+{
+	const struct rows	*r = &ui->rows;
+	double			 ms = ui->refresh_s * 1000 / 2;
+
+	if (r->hosts_up + r->hosts_down < r->hosts || ms < LOOP_TAKE_MIN_MS)
+		return LOOP_TAKE_MIN_MS;
+	if (ms > LOOP_TAKE_MAX_MS)
+		return LOOP_TAKE_MAX_MS;
+	return (uint64_t)ms;
 }
 
 /* Reads every key waiting (stdin is non-blocking through nodelay) and
@@ -95,7 +117,7 @@ loop_run(struct ui *ui)
 	struct pollfd	pfd[3];
 	nfds_t		n;
 	int		r, timeout;
-	uint64_t	taken;
+	uint64_t	taken, take_ms;
 	bool		pending = false;
 
 	ui_refresh(ui);
@@ -109,6 +131,7 @@ loop_run(struct ui *ui)
 		if (ui->dirty)
 			loop_draw(ui);
 
+		take_ms = loop_take_ms(ui);
 		n = 0;
 		pfd[n].fd = STDIN_FILENO;
 		pfd[n++].events = POLLIN;
@@ -119,9 +142,9 @@ loop_run(struct ui *ui)
 			pfd[n++].events = POLLIN;
 		}
 		timeout = loop_timeout();
-		if (pending && timeout > (int)(taken + LOOP_TAKE_MS -
+		if (pending && timeout > (int)(taken + take_ms -
 		    clock_mono_ms()))
-			timeout = (int)(taken + LOOP_TAKE_MS - clock_mono_ms());
+			timeout = (int)(taken + take_ms - clock_mono_ms());
 		r = poll(pfd, n, timeout < 0 ? 0 : timeout);
 		if (r == -1) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -138,12 +161,7 @@ loop_run(struct ui *ui)
 			fleet_drain_wake(ui->fleet);
 			pending = true;
 		}
-		/*
-		 * A fleet of many hosts publishes many times a second: new
-		 * data is taken (rows rebuilt, screen drawn) at most every
-		 * LOOP_TAKE_MS, so its cost does not grow with the hosts.
-		 */
-		if (pending && clock_mono_ms() >= taken + LOOP_TAKE_MS) {
+		if (pending && clock_mono_ms() >= taken + take_ms) {
 			ui_refresh(ui);
 			taken = clock_mono_ms();
 			pending = false;
