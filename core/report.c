@@ -61,23 +61,36 @@ utf8_len(const unsigned char *s)
 /* ---- output buffer ---- */
 
 /*
- * A JSON or CSV report is built in memory and written with one fwrite: a
- * refresh of 1000 guests is half a megabyte, and a locked stdio call per
- * field, with printf for every number, cost more than the fields.
+ * A JSON or CSV report is built in memory and written in 64 KiB blocks: a
+ * locked stdio call per field, with printf for every number, cost more
+ * than the fields. The block is not the whole report (half a megabyte a
+ * refresh for 1000 guests): memory for it would be taken and given back
+ * to the system at every refresh.
  */
+#define OB_BLOCK	65536
+
 struct obuf {
+	FILE	*f;
 	char	*p;
 	size_t	 len;
 	size_t	 cap;
 };
 
-/* Room for n more bytes; the callers test first, as this is rare. */
+/* Room for n more bytes: the block is written out first, and grows only
+ * for a single piece larger than it. The callers test first, as this is
+ * rare. */
 static void
 ob_grow(struct obuf *b, size_t n)
 {
+	if (b->len > 0) {
+		fwrite(b->p, 1, b->len, b->f);
+		b->len = 0;
+		if (b->cap >= n)
+			return;
+	}
 	if (b->cap == 0)
-		b->cap = 65536;
-	while (b->cap - b->len < n)
+		b->cap = OB_BLOCK;
+	while (b->cap < n)
 		b->cap *= 2;
 	b->p = xreallocarray(b->p, b->cap, 1);
 }
@@ -155,10 +168,10 @@ ob_fixed(struct obuf *b, double v, int prec)
 
 /* Writes out and empties b. */
 static void
-ob_write(struct obuf *b, FILE *f)
+ob_write(struct obuf *b)
 {
 	if (b->len != 0)
-		fwrite(b->p, 1, b->len, f);
+		fwrite(b->p, 1, b->len, b->f);
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
@@ -221,10 +234,10 @@ json_string(struct obuf *b, const char *s)
 void
 report_json_string(FILE *f, const char *s)
 {
-	struct obuf	b = { NULL, 0, 0 };
+	struct obuf	b = { f, NULL, 0, 0 };
 
 	json_string(&b, s);
-	ob_write(&b, f);
+	ob_write(&b);
 }
 
 static void
@@ -250,10 +263,10 @@ csv_field(struct obuf *b, const char *s)
 void
 report_csv_field(FILE *f, const char *s)
 {
-	struct obuf	b = { NULL, 0, 0 };
+	struct obuf	b = { f, NULL, 0, 0 };
 
 	csv_field(&b, s);
-	ob_write(&b, f);
+	ob_write(&b);
 }
 
 static bool
@@ -601,7 +614,7 @@ void
 report_batch(FILE *f, enum report_format fmt, const struct fleet_view *v,
     const struct report_clock *rc, bool first)
 {
-	struct obuf	b = { NULL, 0, 0 };
+	struct obuf	b = { f, NULL, 0, 0 };
 
 	switch (fmt) {
 	case REPORT_JSON:
@@ -614,7 +627,7 @@ report_batch(FILE *f, enum report_format fmt, const struct fleet_view *v,
 		report_text(f, v, rc);
 		break;
 	}
-	ob_write(&b, f);
+	ob_write(&b);
 	fflush(f);
 }
 
@@ -741,7 +754,7 @@ void
 report_audit(FILE *f, enum report_format fmt, const struct fleet_view *v,
     int64_t wall)
 {
-	struct obuf	b = { NULL, 0, 0 };
+	struct obuf	b = { f, NULL, 0, 0 };
 	char		when[32];
 
 	fmt_time_utc(when, sizeof when, wall);
@@ -756,6 +769,6 @@ report_audit(FILE *f, enum report_format fmt, const struct fleet_view *v,
 		audit_text(f, v, when);
 		break;
 	}
-	ob_write(&b, f);
+	ob_write(&b);
 	fflush(f);
 }
