@@ -49,6 +49,7 @@ batch.1x1000-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.1x1000-ssh.peak|1.
 console.1x1000-ssh.peak|console: peak RSS|KiB|<= 1.2x floor|floor.1x1000-ssh.peak|1.2|
 floor.per1000.peak|floor: peak RSS per 1000 guests|MiB|-|||
 batch.per1000.peak|batch: peak RSS per 1000 guests|MiB|-|floor.per1000.peak||
+floor.perguest.kept|floor: RSS kept per guest (libvirt's own)|B|-|||
 batch.perguest.kept|batch: RSS kept between refreshes per guest|B|<= 2048 B||| 2048
 #|KVM, 50 hosts x 100 guests, test+ssh://|||||
 floor.50x100-ssh.cpu|floor: CPU per refresh|ms|-|||
