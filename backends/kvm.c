@@ -347,7 +347,6 @@ dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
 	char		 uuid[VIR_UUID_STRING_BUFLEN];
 	struct kvm_dom	*d = NULL, key;
 	const char	*name;
-	size_t		 i;
 
 	name = virDomainGetName(dom);
 	if (!check_ids && name != NULL && (d = dom_by_name(c, name)) != NULL &&
@@ -360,9 +359,8 @@ dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
 		memcpy(key.uuid, uuid, sizeof key.uuid);
 		d = bsearch(&key, c->doms, sorted, sizeof *c->doms, dom_cmp);
 	}
-	for (i = sorted; d == NULL && i < c->ndoms; i++)
-		if (strcmp(c->doms[i].uuid, uuid) == 0)
-			d = &c->doms[i];
+	/* Not among the entries of earlier polls: new, as one reply lists a
+	 * domain once. */
 	if (d == NULL) {
 		if (c->ndoms == *cap) {
 			*cap = *cap ? *cap * 2 : 64;
