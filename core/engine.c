@@ -67,7 +67,8 @@ struct poller {
 	const struct cfg_host	*hc;		/* (borrowed) */
 	const struct backend_ops *ops;		/* NULL: unknown type */
 	bool			 started;
-	atomic_bool		 settled;	/* its first connect is over */
+	atomic_bool		 settled;	/* its first connect and poll
+						   are over */
 
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
@@ -85,7 +86,7 @@ struct poller {
 	struct action_req	 call_req;	/* Locked by lock. */
 	struct raw_host		 rh;		/* Locked by lock: identity */
 	bool			 platform_go;	/* Locked by lock: every host
-						   has tried to connect */
+						   is settled */
 	unsigned		 polls;		/* Locked by lock. */
 	uint64_t		 good_ms;	/* Locked by lock. */
 	int64_t			 good_wall;	/* Locked by lock. */
@@ -109,7 +110,7 @@ struct engine {
 	pthread_t		 watchdog;
 	bool			 watching;
 	bool			 defer_platform;
-	atomic_size_t		 connecting;	/* first connects not over */
+	atomic_size_t		 unsettled;	/* hosts not settled */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
 	bool			 stop;		/* Locked by lock. */
@@ -570,15 +571,15 @@ host_down(struct worker *w, const struct cv_err *err)
  * pays most for (an SSH handshake, some CPU on both ends). The console lets
  * a host whose platform takes another session (KVM over SSH: os-release)
  * come up without it: its guests are shown at once, their verdicts pending,
- * and the platform is read once no host is still on its first connect, so
- * that these sessions never slow the others' connects. A connect made after
- * that (a reconnect) reads the platform before the host is shown up again,
- * as batch and audit always do.
+ * and the platform is read once every host is settled (its first connect
+ * and poll are over, well or not), so that these sessions never slow the
+ * others' start. A connect made after that (a reconnect) reads the platform
+ * before the host is shown up again, as batch and audit always do.
  */
 
-/* Wakes the pollers whose platform waits for the last first connect. */
+/* Wakes the pollers whose platform waits for the last host to settle. */
 static void
-connects_over(struct engine *e)
+all_settled(struct engine *e)
 {
 	size_t	i;
 
@@ -592,20 +593,21 @@ connects_over(struct engine *e)
 	}
 }
 
-/* The host's first connect is over, in time or not, well or not. */
+/* The host's first connect and poll are over, in time or not, well or
+ * not: it is shown up or down. */
 static void
-connect_settled(struct poller *p)
+host_settled(struct poller *p)
 {
 	if (atomic_exchange(&p->settled, true))
 		return;
-	if (atomic_fetch_sub(&p->eng->connecting, 1) == 1)
-		connects_over(p->eng);
+	if (atomic_fetch_sub(&p->eng->unsettled, 1) == 1)
+		all_settled(p->eng);
 }
 
 static bool
-connects_pending(struct engine *e)
+hosts_unsettled(struct engine *e)
 {
-	return atomic_load(&e->connecting) > 0;
+	return atomic_load(&e->unsettled) > 0;
 }
 
 static void
@@ -631,15 +633,15 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
 	bp.defer_platform = p->eng->defer_platform && p->ops->platform != NULL &&
-	    connects_pending(p->eng);
+	    hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
 	if (*rc == -1)
 		w->conn = NULL;
-	end = call_end(w);
-	connect_settled(p);
-	if (end == CALL_ABANDONED || *rc == -1)
+	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1) {
+		host_settled(p);
 		return end;
+	}
 	pthread_mutex_lock(&p->lock);
 	p->rh = w->rh;
 	pthread_mutex_unlock(&p->lock);
@@ -656,7 +658,7 @@ verdicts_pending(struct host_snap *s)
 	for (i = 0; i < s->nguests; i++) {
 		s->guests[i].cert.status = CERT_UNKNOWN;
 		s->guests[i].cert.reason = "waiting for the host platform, "
-		    "read once every host has connected";
+		    "read once every host is shown up or down";
 		s->guests[i].cert.rule = SNAP_CERT_PENDING;
 		s->guests[i].cert.source = NULL;
 	}
@@ -757,6 +759,7 @@ poller_main(void *arg)
 	const struct cfg *cfg = p->eng->cfg;
 	struct cv_err	 err;
 	uint64_t	 next_poll = 0;
+	enum call_end	 end;
 	bool		 acted;
 	int		 rc;
 
@@ -777,7 +780,9 @@ poller_main(void *arg)
 		if (clock_mono_ms() >= next_poll) {
 			next_poll = clock_mono_ms() +
 			    (uint64_t)(cfg->refresh * 1000);
-			if (poll_host(w, &err, &rc) == CALL_ABANDONED)
+			end = poll_host(w, &err, &rc);
+			host_settled(p);
+			if (end == CALL_ABANDONED)
 				return worker_abandoned(w);
 			if (rc == -1) {
 				retry_later(w, &err);
@@ -785,7 +790,7 @@ poller_main(void *arg)
 			}
 			p->backoff = BACKOFF_MIN;
 		}
-		if (w->rh.platform_later && !connects_pending(p->eng)) {
+		if (w->rh.platform_later && !hosts_unsettled(p->eng)) {
 			if (platform_host(w) == CALL_ABANDONED)
 				return worker_abandoned(w);
 			next_poll = 0;
@@ -836,7 +841,7 @@ watch_poller(struct poller *p, uint64_t now)
 	struct worker		*w;
 	pthread_t		 tid;
 	char			 msg[128], amsg[256];
-	bool			 first, act, abandon, connecting;
+	bool			 first, act, abandon;
 
 	pthread_mutex_lock(&p->lock);
 	w = p->cur;
@@ -855,7 +860,6 @@ watch_poller(struct poller *p, uint64_t now)
 	}
 	p->overdue = true;
 	act = first && p->call_act;
-	connecting = strcmp(p->call_what, "connect") == 0;
 	req = p->call_req;
 	snprintf(msg, sizeof msg, "no answer to %s within %.0f s", p->call_what,
 	    p->call_secs);
@@ -869,8 +873,7 @@ watch_poller(struct poller *p, uint64_t now)
 	if (first) {
 		publish_unreachable(p, HOST_DOWN, msg);
 		event(p, EV_HOST_DOWN, "down: %s", msg);
-		if (connecting)
-			connect_settled(p);
+		host_settled(p);
 	}
 	if (act) {
 		snprintf(amsg, sizeof amsg, "%s: %s; its outcome is unknown",
@@ -935,7 +938,7 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	e->pollers = xcalloc(e->n ? e->n : 1, sizeof *e->pollers);
 	pthread_mutex_init(&e->lock, NULL);
 	cond_init_mono(&e->cond);
-	atomic_init(&e->connecting, 0);
+	atomic_init(&e->unsettled, 0);
 	for (i = 0; i < e->n; i++) {
 		struct poller *p = &e->pollers[i];
 
@@ -954,7 +957,7 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	return e;
 }
 
-/* The console's start-up: see connects_over. Before engine_start. */
+/* The console's start-up: see all_settled. Before engine_start. */
 void
 engine_defer_platform(struct engine *e)
 {
@@ -969,7 +972,7 @@ engine_start(struct engine *e)
 	for (i = 0; i < e->n; i++)
 		if (e->pollers[i].ops != NULL)
 			n++;
-	atomic_store(&e->connecting, n);
+	atomic_store(&e->unsettled, n);
 	for (i = 0; i < e->n; i++) {
 		struct poller	*p = &e->pollers[i];
 		char		 msg[128];

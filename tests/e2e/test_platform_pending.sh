@@ -7,8 +7,8 @@
 #   1. kvm-a is shown up with its guests at once, its platform "pending",
 #      every verdict "[ .. ]" and counted as pending on the summary line:
 #      no badge is worked out without the platform;
-#   2. once the blackhole's connect is over (down), kvm-a's platform is read
-#      and the badges follow;
+#   2. once the blackhole is shown down (its connect timed out), kvm-a's
+#      platform is read and the badges follow;
 #   3. batch and audit read the platform before they show a host: no line
 #      of theirs has a pending verdict.
 set -eu

@@ -278,8 +278,8 @@ assert_pending(const struct host_snap *h)
 }
 
 /* The console's start-up: a host comes up with its guests while another
- * still connects, its verdicts pending; its platform is read once no host
- * is on its first connect, and the verdicts follow. */
+ * still connects, its verdicts pending; its platform is read once every
+ * host is up or down, and the verdicts follow. */
 static void
 platform_read_after_every_connect(void **state)
 {
