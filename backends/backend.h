@@ -68,6 +68,8 @@ struct raw_host {
 	char		 platform[64];		/* "rhel-9.4"; "" unknown */
 	char		 notice[256];		/* worth one event line; "" */
 	int		 logical_cpus;		/* 0 unknown */
+	bool		 platform_later;	/* open left the platform to
+						   ops->platform */
 };
 
 /* Settings from the top level of the config that backends need. */
@@ -75,6 +77,9 @@ struct backend_params {
 	double		 timeout_s;	/* connect, and each step of it */
 	double		 slow_refresh_s; /* cadence of the costly groups */
 	double		 call_timeout_s; /* one poll or action */
+	bool		 defer_platform; /* a platform read that takes a
+					   session of its own may be left
+					   to ops->platform */
 };
 
 struct backend_ops {
@@ -88,6 +93,11 @@ struct backend_ops {
 	int		(*act)(struct backend_conn *, const char *guest_id,
 			    enum action, struct cv_err *);
 	void		(*close)(struct backend_conn *);
+	/* Reads what open left for later (raw_host.platform_later): fills
+	 * platform, or notice when it cannot be detected. NULL: open always
+	 * reads it. */
+	int		(*platform)(struct backend_conn *, struct raw_host *,
+			    struct cv_err *);
 };
 
 typedef const struct backend_ops *backend_find_fn(const char *);

@@ -64,6 +64,9 @@ struct backend_conn {
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
 	bool		 nowait;
+	const struct cfg_host *hc;		/* (borrowed) for the platform */
+	struct kvm_uri	 uri;
+	double		 timeout_s;
 	int		 lifecycle_cb;		/* -1 none */
 	int		 agent_cb;		/* -1 none */
 	bool		 close_cb;
@@ -90,6 +93,8 @@ static int	kvm_poll(struct backend_conn *, struct raw_sample *,
 static int	kvm_act(struct backend_conn *, const char *, enum action,
 		    struct cv_err *);
 static void	kvm_close(struct backend_conn *);
+static int	kvm_platform(struct backend_conn *, struct raw_host *,
+		    struct cv_err *);
 
 const struct backend_ops kvm_backend = {
 	.type = "kvm",
@@ -97,6 +102,7 @@ const struct backend_ops kvm_backend = {
 	.poll = kvm_poll,
 	.act = kvm_act,
 	.close = kvm_close,
+	.platform = kvm_platform,
 };
 
 static int
@@ -802,13 +808,31 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 		conn_release(c);
 
 	read_identity(c, rh);
-	if (hc->platform == NULL)
+	c->hc = hc;
+	c->uri = u;
+	c->timeout_s = bp->timeout_s;
+	/* Over SSH, the platform takes a session of its own: the caller may
+	 * have it read once the other hosts have connected. */
+	if (hc->platform == NULL && bp->defer_platform &&
+	    u.host[0] != '\0' && kvm_uri_is_ssh(&u))
+		rh->platform_later = true;
+	else if (hc->platform == NULL)
 		read_platform(hc, &u, bp->timeout_s, rh);
 	if (strcmp(u.transport, "libssh") == 0 && rh->notice[0] == '\0')
 		snprintf(rh->notice, sizeof rh->notice, "qemu+libssh:// with "
 		    "libvirt 9.0 and libssh 0.10 stalls about 5 s on replies "
 		    "over a few KiB; qemu+ssh:// is recommended");
 	*out = c;
+	return 0;
+}
+
+static int
+kvm_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
+{
+	(void)err;
+	/* Not detected is a notice, never a failure of the host. */
+	read_platform(c->hc, &c->uri, c->timeout_s, rh);
+	rh->platform_later = false;
 	return 0;
 }
 

@@ -46,7 +46,7 @@ main(int argc, char **argv)
 	static char			 name[] = "hv-bench", type[] = "hyperv";
 	static char			 transport[] = "local";
 	const struct backend_ops	*ops = backend_find("hyperv");
-	struct backend_params		 bp = { 60, 3600, 60 };
+	struct backend_params		 bp = { 60, 3600, 60, false };
 	struct backend_conn		*conn;
 	struct raw_sample		 s;
 	struct raw_host			 rh;

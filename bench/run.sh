@@ -137,7 +137,7 @@ tmux_screen() { tmux -L "$1" capture-pane -p -t 0 2>/dev/null; }
 # refreshes; with KEYS, then the console again on a pty (bench/ptyrun)
 # for key latency and bytes written while the hosts refresh.
 console_run() {
-    local label=$1 conf=$2 n=$3 keys=${4:-} sock=cvbench$$ t0 t1 pid out win=10
+    local label=$1 conf=$2 n=$3 keys=${4:-} sock=cvbench$$ t0 t1 tv pid out win=10
     tmux -L "$sock" -f /dev/null new-session -d -x 200 -y 60 \
         "exec $CV -c $conf 2>/dev/null"
     t0=$(e2e_now_ms)
@@ -150,6 +150,12 @@ console_run() {
     fi
     t1=$(e2e_now_ms)
     rec "console.$label.first" $((t1 - t0))
+    # Verdicts wait for platforms read after every host is up (the summary
+    # line counts them as pending until then).
+    e2e_wait_for "! tmux_screen $sock | sed -n 2p | grep -q pending" 300 0.1 ||
+        say "console $label: verdicts still pending after 300 s"
+    tv=$(e2e_now_ms)
+    rec "console.$label.verdicts" $((tv - t0))
     # Two refreshes to settle, then the window.
     sleep $((2 * ${BENCH_REFRESH%.*} + 1))
     out=$(logged "console $label" bench/measure -p "$pid" -t "$win")
@@ -161,7 +167,7 @@ console_run() {
     tmux -L "$sock" kill-server 2>/dev/null || true
     [ -n "$keys" ] || return 0
     out=$(logged "keys $label" bench/ptyrun -x 80 -y 24 \
-        -w $(( (t1 - t0) / 1000 + 5 )) -t "$win" -k "$keys" -- "$CV" -c "$conf")
+        -w $(( (tv - t0) / 1000 + 5 )) -t "$win" -k "$keys" -- "$CV" -c "$conf")
     rec "keys.$label.p50" "$(kv key_p50_ms "$out")"
     rec "keys.$label.p95" "$(kv key_p95_ms "$out")"
     rec "keys.$label.idle" "$(kv idle_before_key_ms "$out")"

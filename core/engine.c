@@ -68,6 +68,8 @@ struct poller {
 	const struct cfg_host	*hc;		/* (borrowed) */
 	const struct backend_ops *ops;		/* NULL: unknown type */
 	bool			 started;
+	atomic_bool		 settled;	/* its first connect and poll
+						   are over */
 
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
@@ -84,6 +86,8 @@ struct poller {
 	bool			 call_act;	/* Locked by lock. */
 	struct action_req	 call_req;	/* Locked by lock. */
 	struct raw_host		 rh;		/* Locked by lock: identity */
+	bool			 platform_go;	/* Locked by lock: every host
+						   is settled */
 	unsigned		 polls;		/* Locked by lock. */
 	uint64_t		 good_ms;	/* Locked by lock. */
 	int64_t			 good_wall;	/* Locked by lock. */
@@ -108,6 +112,8 @@ struct engine {
 	size_t			 n;
 	pthread_t		 watchdog;
 	bool			 watching;
+	bool			 defer_platform;
+	atomic_size_t		 unsettled;	/* hosts not settled */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
 	bool			 stop;		/* Locked by lock. */
@@ -139,6 +145,7 @@ host_info_init(struct poller *p, struct host_snap_info *hi,
 	hi->state = st;
 	hi->platform = p->hc->platform != NULL ? p->hc->platform :
 	    (rh->platform[0] != '\0' ? rh->platform : NULL);
+	hi->platform_pending = hi->platform == NULL && rh->platform_later;
 	hi->hypervisor = rh->hypervisor[0] != '\0' ? rh->hypervisor : NULL;
 	hi->hostname = rh->hostname[0] != '\0' ? rh->hostname : NULL;
 	hi->demo = p->hc->demo;
@@ -431,6 +438,7 @@ wait_until(struct poller *p, uint64_t deadline_ms, bool wake_on_action)
 	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && !(wake_on_action && p->nqueue > 0) &&
+	    !(wake_on_action && p->platform_go && p->rh.platform_later) &&
 	    clock_mono_ms() < deadline_ms)
 		if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) ==
 		    ETIMEDOUT)
@@ -560,6 +568,60 @@ host_down(struct worker *w, const struct cv_err *err)
 	}
 }
 
+/*
+ * Start-up. Every host connects at once, and a connect is what the machine
+ * pays most for (an SSH handshake, some CPU on both ends). The console lets
+ * a host whose platform takes another session (KVM over SSH: os-release)
+ * come up without it: its guests are shown at once, their verdicts pending,
+ * and the platform is read once every host is settled (its first connect
+ * and poll are over, well or not), so that these sessions never slow the
+ * others' start. A connect made after that (a reconnect) reads the platform
+ * before the host is shown up again, as batch and audit always do.
+ */
+
+/* Wakes the pollers whose platform waits for the last host to settle. */
+static void
+all_settled(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->n; i++) {
+		struct poller *p = &e->pollers[i];
+
+		pthread_mutex_lock(&p->lock);
+		p->platform_go = true;
+		pthread_cond_signal(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* The host's first connect and poll are over, in time or not, well or
+ * not: it is shown up or down. */
+static void
+host_settled(struct poller *p)
+{
+	if (atomic_exchange(&p->settled, true))
+		return;
+	if (atomic_fetch_sub(&p->eng->unsettled, 1) == 1)
+		all_settled(p->eng);
+}
+
+static bool
+hosts_unsettled(struct engine *e)
+{
+	return atomic_load(&e->unsettled) > 0;
+}
+
+static void
+say_notice(struct poller *p, const struct raw_host *rh)
+{
+	/* Said once, not at every reconnect. */
+	if (rh->notice[0] != '\0' && strcmp(rh->notice, p->last_notice) != 0) {
+		event(p, EV_NOTICE, "%s", rh->notice);
+		strlcpy_cv(p->last_notice, rh->notice, sizeof p->last_notice);
+	}
+}
+
 static enum call_end
 connect_host(struct worker *w, struct cv_err *err, int *rc)
 {
@@ -568,25 +630,71 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	enum call_end		 end;
 
 	memset(&w->rh, 0, sizeof w->rh);
+	memset(&bp, 0, sizeof bp);
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
+	bp.defer_platform = p->eng->defer_platform && p->ops->platform != NULL &&
+	    hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
 	if (*rc == -1)
 		w->conn = NULL;
-	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1)
+	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1) {
+		host_settled(p);
 		return end;
+	}
 	pthread_mutex_lock(&p->lock);
 	p->rh = w->rh;
 	pthread_mutex_unlock(&p->lock);
-	/* Said once, not at every reconnect. */
-	if (w->rh.notice[0] != '\0' && strcmp(w->rh.notice,
-	    p->last_notice) != 0) {
-		event(p, EV_NOTICE, "%s", w->rh.notice);
-		strlcpy_cv(p->last_notice, w->rh.notice,
-		    sizeof p->last_notice);
+	say_notice(p, &w->rh);
+	return end;
+}
+
+/* Verdicts worked out without the platform are not shown: they wait. */
+static void
+verdicts_pending(struct host_snap *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nguests; i++) {
+		s->guests[i].cert.status = CERT_UNKNOWN;
+		s->guests[i].cert.reason = "waiting for the host platform, "
+		    "read once every host is shown up or down";
+		s->guests[i].cert.rule = SNAP_CERT_PENDING;
+		s->guests[i].cert.source = NULL;
 	}
+}
+
+/* Reads the platform that the connect left for later; the next poll then
+ * brings the verdicts. */
+static enum call_end
+platform_host(struct worker *w)
+{
+	struct poller	*p = w->p;
+	struct cv_err	 err;
+	enum call_end	 end;
+	size_t		 i;
+	int		 rc;
+
+	cv_err_clear(&err);
+	call_begin(w, "platform read", p->eng->cfg->connect_timeout, NULL);
+	rc = p->ops->platform(w->conn, &w->rh, &err);
+	if ((end = call_end(w)) == CALL_ABANDONED)
+		return end;
+	if (rc == -1 && w->rh.notice[0] == '\0')
+		snprintf(w->rh.notice, sizeof w->rh.notice, "host platform "
+		    "not detected (%.180s); set platform = in the config",
+		    err.msg);
+	w->rh.platform_later = false;
+	pthread_mutex_lock(&p->lock);
+	p->rh = w->rh;
+	pthread_mutex_unlock(&p->lock);
+	/* The pending verdicts were kept under the inputs they would have
+	 * without a platform: none of them may be reused. */
+	for (i = 0; i < p->nprev; i++)
+		p->prev[i].cert_key ^= 1;
+	say_notice(p, &w->rh);
 	return end;
 }
 
@@ -594,6 +702,7 @@ static enum call_end
 poll_host(struct worker *w, struct cv_err *err, int *rc)
 {
 	struct poller	*p = w->p;
+	struct host_snap *s;
 	uint64_t	 t0 = clock_mono_ms();
 	enum call_end	 end;
 
@@ -606,7 +715,10 @@ poll_host(struct worker *w, struct cv_err *err, int *rc)
 	p->good_ms = clock_mono_ms();
 	p->good_wall = clock_wall();
 	pthread_mutex_unlock(&p->lock);
-	publish(p, build_sample(w, (int64_t)(clock_mono_ms() - t0)));
+	s = build_sample(w, (int64_t)(clock_mono_ms() - t0));
+	if (s->platform_pending)
+		verdicts_pending(s);
+	publish(p, s);
 	if (!p->was_up)
 		event(p, EV_HOST_UP, "up%s%s", w->rh.hypervisor[0] ? ": " : "",
 		    w->rh.hypervisor);
@@ -649,6 +761,7 @@ poller_main(void *arg)
 	const struct cfg *cfg = p->eng->cfg;
 	struct cv_err	 err;
 	uint64_t	 next_poll = 0;
+	enum call_end	 end;
 	bool		 acted;
 	int		 rc;
 
@@ -669,13 +782,21 @@ poller_main(void *arg)
 		if (clock_mono_ms() >= next_poll) {
 			next_poll = clock_mono_ms() +
 			    (uint64_t)(cfg->refresh * 1000);
-			if (poll_host(w, &err, &rc) == CALL_ABANDONED)
+			end = poll_host(w, &err, &rc);
+			host_settled(p);
+			if (end == CALL_ABANDONED)
 				return worker_abandoned(w);
 			if (rc == -1) {
 				retry_later(w, &err);
 				continue;
 			}
 			p->backoff = BACKOFF_MIN;
+		}
+		if (w->rh.platform_later && !hosts_unsettled(p->eng)) {
+			if (platform_host(w) == CALL_ABANDONED)
+				return worker_abandoned(w);
+			next_poll = 0;
+			continue;
 		}
 		wait_until(p, next_poll, true);
 	}
@@ -754,6 +875,7 @@ watch_poller(struct poller *p, uint64_t now)
 	if (first) {
 		publish_unreachable(p, HOST_DOWN, msg);
 		event(p, EV_HOST_DOWN, "down: %s", msg);
+		host_settled(p);
 	}
 	if (act) {
 		snprintf(amsg, sizeof amsg, "%s: %s; its outcome is unknown",
@@ -818,8 +940,11 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	e->pollers = xcalloc(e->n ? e->n : 1, sizeof *e->pollers);
 	pthread_mutex_init(&e->lock, NULL);
 	cond_init_mono(&e->cond);
+	atomic_init(&e->unsettled, 0);
 	for (i = 0; i < e->n; i++) {
 		struct poller *p = &e->pollers[i];
+
+		atomic_init(&p->settled, false);
 
 		p->eng = e;
 		p->idx = i;
@@ -834,11 +959,22 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	return e;
 }
 
+/* The console's start-up: see all_settled. Before engine_start. */
+void
+engine_defer_platform(struct engine *e)
+{
+	e->defer_platform = true;
+}
+
 void
 engine_start(struct engine *e)
 {
-	size_t	i;
+	size_t	i, n = 0;
 
+	for (i = 0; i < e->n; i++)
+		if (e->pollers[i].ops != NULL)
+			n++;
+	atomic_store(&e->unsettled, n);
 	for (i = 0; i < e->n; i++) {
 		struct poller	*p = &e->pollers[i];
 		char		 msg[128];

@@ -57,6 +57,7 @@ snap_builder_create(const struct host_snap_info *info, size_t hint)
 	h->state = info->state;
 	h->error = builder_str(b, info->error);
 	h->platform = builder_str(b, info->platform);
+	h->platform_pending = info->platform_pending;
 	h->hypervisor = builder_str(b, info->hypervisor);
 	h->hostname = builder_str(b, info->hostname);
 	h->demo = info->demo;
@@ -190,4 +191,12 @@ snap_find_guest(const struct host_snap *s, const char *id)
 		if (strcmp(s->guests[i].id, id) == 0)
 			return &s->guests[i];
 	return NULL;
+}
+
+/* True when the guest's verdict waits for its host's platform. */
+bool
+snap_cert_pending(const struct guest_snap *g)
+{
+	return g->cert.rule != NULL && strcmp(g->cert.rule,
+	    SNAP_CERT_PENDING) == 0;
 }

@@ -20,6 +20,10 @@
 #define GS_NET		(1u << 6)
 #define GS_UPTIME	(1u << 7)
 
+/* The rule of a verdict that waits for its host's platform: status
+ * CERT_UNKNOWN, to be worked out once the platform is read. */
+#define SNAP_CERT_PENDING	"pending"
+
 struct guest_cert {
 	enum cert_status status;
 	const char	*reason;	/* (borrowed) never NULL */
@@ -60,6 +64,7 @@ struct host_snap {
 	enum host_state	 state;
 	const char	*error;		/* NULL unless down */
 	const char	*platform;	/* platform id; NULL: unknown */
+	bool		 platform_pending; /* not read yet: verdicts wait */
 	const char	*hypervisor;	/* "QEMU 8.2.0"; NULL */
 	const char	*hostname;	/* NULL */
 	bool		 demo;		/* figures may be simulated */
@@ -81,6 +86,7 @@ struct host_snap_info {
 	enum host_state	 state;
 	const char	*error;
 	const char	*platform;
+	bool		 platform_pending;
 	const char	*hypervisor;
 	const char	*hostname;
 	bool		 demo;
@@ -106,5 +112,6 @@ struct host_snap	*snap_ref(const struct host_snap *);
 void			 snap_unref(const struct host_snap *);
 const struct guest_snap	*snap_find_guest(const struct host_snap *,
 			    const char *id);
+bool			 snap_cert_pending(const struct guest_snap *);
 
 #endif

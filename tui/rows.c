@@ -210,7 +210,9 @@ rows_count(struct rows *r, const struct guest_snap *g)
 		r->guests_running++;
 	if ((unsigned)g->state < GUEST__COUNT)
 		r->by_state[g->state]++;
-	if ((unsigned)g->cert.status < CERT__COUNT)
+	if (snap_cert_pending(g))
+		r->cert_pending++;
+	else if ((unsigned)g->cert.status < CERT__COUNT)
 		r->by_cert[g->cert.status]++;
 }
 
@@ -247,6 +249,7 @@ rows_build(struct rows *r, const struct fleet_view *view,
 	r->guests = r->guests_running = r->shown = 0;
 	memset(r->by_state, 0, sizeof r->by_state);
 	memset(r->by_cert, 0, sizeof r->by_cert);
+	r->cert_pending = 0;
 	r->demo = false;
 	r->flat = opts->flat;
 	for (i = 0; i < view->n; i++) {
@@ -586,7 +589,12 @@ rows_cell(const struct row *row, enum rows_col col, char *buf, size_t len)
 			snprintf(buf, len, "-");
 		break;
 	case ROWS_COL_CERT:
-		snprintf(buf, len, "[%s]", cert_status_badge(g->cert.status));
+		/* No badge yet: the verdict waits for the host platform. */
+		if (snap_cert_pending(g))
+			snprintf(buf, len, "[ .. ]");
+		else
+			snprintf(buf, len, "[%s]",
+			    cert_status_badge(g->cert.status));
 		break;
 	case ROWS_COL_OS:
 		snprintf(buf, len, "%s", g->os != NULL ? g->os :
@@ -658,7 +666,9 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 	case HOST_UP:
 		rows_addf(buf, len, &off, "%s  %s  %zu guest%s",
 		    hs->hypervisor != NULL ? hs->hypervisor : "hypervisor ?",
-		    hs->platform != NULL ? hs->platform : "platform unknown",
+		    hs->platform != NULL ? hs->platform :
+		    hs->platform_pending ? "platform pending" :
+		    "platform unknown",
 		    hs->nguests, hs->nguests == 1 ? "" : "s");
 		if (row->nshown < hs->nguests)
 			rows_addf(buf, len, &off, " (%zu shown)", row->nshown);

@@ -48,7 +48,8 @@ struct rows {
 	size_t		 guests_running;
 	size_t		 shown;		/* guests passing the filter */
 	size_t		 by_state[GUEST__COUNT];
-	size_t		 by_cert[CERT__COUNT];
+	size_t		 by_cert[CERT__COUNT];	/* pending ones left out */
+	size_t		 cert_pending;	/* verdicts waiting for a platform */
 	bool		 demo;		/* some host's figures are simulated */
 	bool		 flat;		/* built without host rows */
 };

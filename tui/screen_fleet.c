@@ -185,6 +185,10 @@ screen_fleet_summary(struct ui *ui)
 		x = screen_fleet_puts(SF_SUMMARY_Y, x,
 		    (enum ui_color)(UI_COLOR_CERT_UNSUPPORTED + i), buf);
 	}
+	if (r->cert_pending > 0) {
+		snprintf(buf, sizeof buf, " %zu pending", r->cert_pending);
+		x = screen_fleet_puts(SF_SUMMARY_Y, x, UI_COLOR_DEFAULT, buf);
+	}
 
 	/* What shapes the table, the least needed part left out first when
 	 * the line is short: the sort (the titles show it), the count; then

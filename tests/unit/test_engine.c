@@ -31,6 +31,7 @@ struct fake_host {
 	int		polls;
 	int		acts;
 	int		fail_act;
+	int		hang_open;
 	char		last_act_id[40];
 	enum action	last_act;
 };
@@ -38,6 +39,8 @@ struct fake_host {
 static pthread_mutex_t	fake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
 static struct fake_host	fake[2];
+static int		fake_defer;	/* open leaves the platform for later */
+static int		fake_platform_fail;
 
 struct backend_conn {
 	int	host;
@@ -49,8 +52,9 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 {
 	int	i = hc->name[4] - '0', fail;
 
-	(void)bp;
 	pthread_mutex_lock(&fake_lock);
+	while (fake[i].hang_open)
+		pthread_cond_wait(&fake_cond, &fake_lock);
 	fail = fake[i].fail_open;
 	pthread_mutex_unlock(&fake_lock);
 	if (fail)
@@ -58,6 +62,23 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 	*out = xcalloc(1, sizeof **out);
 	(*out)->host = i;
 	strcpy(rh->hypervisor, "FAKE 1.0");
+	if (fake_defer && bp->defer_platform)
+		rh->platform_later = true;
+	else if (fake_defer)
+		strcpy(rh->platform, "rhel-9.4");
+	return 0;
+}
+
+static int
+fake_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
+{
+	(void)c;
+	(void)err;
+	if (fake_platform_fail)
+		strcpy(rh->notice, "host platform not detected");
+	else
+		strcpy(rh->platform, "rhel-9.4");
+	rh->platform_later = false;
 	return 0;
 }
 
@@ -138,6 +159,7 @@ static const struct backend_ops fake_ops = {
 	.poll = fake_poll,
 	.act = fake_act,
 	.close = fake_close,
+	.platform = fake_platform,
 };
 
 static const struct backend_ops *
@@ -164,6 +186,7 @@ make_cfg(struct cfg *c, bool read_only)
 		c->hosts[i].type = xstrdup("fake");
 	}
 	memset(fake, 0, sizeof fake);
+	fake_defer = fake_platform_fail = 0;
 }
 
 /* Waits (bounded) until host i's snapshot satisfies the predicate. */
@@ -227,6 +250,102 @@ publishes_guests_and_rates(void **state)
 	/* A shut-off guest has no figures at all: null, not 0. */
 	assert_int_equal(h->guests[1].have, 0);
 	assert_false(h->stale);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static bool
+platform_settled(const struct host_snap *h)
+{
+	return h->state == HOST_UP && !h->platform_pending &&
+	    h->nguests == 2 && !snap_cert_pending(&h->guests[0]) &&
+	    !snap_cert_pending(&h->guests[1]);
+}
+
+static void
+assert_pending(const struct host_snap *h)
+{
+	size_t	i;
+
+	assert_true(h->platform_pending);
+	assert_null(h->platform);
+	assert_int_equal(h->nguests, 2);
+	for (i = 0; i < h->nguests; i++) {
+		assert_true(snap_cert_pending(&h->guests[i]));
+		assert_int_equal(h->guests[i].cert.status, CERT_UNKNOWN);
+	}
+}
+
+/* The console's start-up: a host comes up with its guests while another
+ * still connects, its verdicts pending; its platform is read once every
+ * host is up or down, and the verdicts follow. */
+static void
+platform_read_after_every_connect(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	c.connect_timeout = 10;
+	fake_defer = 1;
+	fake[1].hang_open = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_defer_platform(e);
+	engine_start(e);
+	h = wait_host(e, 0, is_up);
+	assert_pending(h);
+	snap_unref(h);
+	/* Polls go on; the verdicts still wait for fake1. */
+	h = wait_host(e, 0, polled_twice);
+	assert_pending(h);
+	snap_unref(h);
+	pthread_mutex_lock(&fake_lock);
+	fake[1].hang_open = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, platform_settled);
+	assert_string_equal(h->platform, "rhel-9.4");
+	snap_unref(h);
+	h = wait_host(e, 1, platform_settled);
+	assert_string_equal(h->platform, "rhel-9.4");
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+/* A platform that cannot be read leaves the verdicts to say so, never
+ * pending; batch and audit (no deferral) see no pending verdict at all. */
+static void
+platform_unread_or_not_deferred(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake_defer = 1;
+	fake_platform_fail = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_defer_platform(e);
+	engine_start(e);
+	h = wait_host(e, 0, platform_settled);
+	assert_null(h->platform);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+
+	make_cfg(&c, false);
+	fake_defer = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_start(e);
+	h = wait_host(e, 0, is_up);
+	assert_false(h->platform_pending);
+	assert_string_equal(h->platform, "rhel-9.4");
+	assert_false(snap_cert_pending(&h->guests[0]));
 	snap_unref(h);
 	engine_free(e);
 	cfg_free(&c);
@@ -479,6 +598,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(publishes_guests_and_rates),
+		cmocka_unit_test(platform_read_after_every_connect),
+		cmocka_unit_test(platform_unread_or_not_deferred),
 		cmocka_unit_test(down_host_does_not_stop_others),
 		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
 		cmocka_unit_test(actions_reach_the_backend),

@@ -410,6 +410,61 @@ test_host_detail(void **state)
 	view_free(&v);
 }
 
+/* Before its platform is read, a host says so and its guests' verdicts
+ * are pending: no badge, counted apart from the badges. */
+static void
+test_rows_platform_pending(void **state)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct guest_snap	 gs;
+	struct fleet_view	 v;
+	struct rows		 r;
+	char			 buf[256];
+	size_t			 i;
+
+	(void)state;
+	memset(&hi, 0, sizeof hi);
+	hi.name = "kvm-a";
+	hi.type = "kvm";
+	hi.state = HOST_UP;
+	hi.platform_pending = true;
+	hi.hypervisor = "QEMU 8.2.0";
+	hi.latency_ms = 12;
+	hi.taken_ms = hi.good_ms = 100000;
+	b = snap_builder_create(&hi, 3);
+	for (i = 0; i < 3; i++) {
+		memset(&gs, 0, sizeof gs);
+		gs.name = web_guests[i].name;
+		gs.id = web_guests[i].id;
+		gs.state = web_guests[i].state;
+		gs.cert.status = CERT_UNKNOWN;
+		gs.cert.reason = "waiting for the host platform";
+		/* db: a verdict of its own, unknown for another reason. */
+		gs.cert.rule = i == 2 ? "no-guest" : SNAP_CERT_PENDING;
+		snap_builder_add(b, &gs);
+	}
+	view_init(&v, 1);
+	v.hosts[0] = snap_builder_finish(b);
+	rows_init(&r);
+	rows_build(&r, &v, NULL, NULL);
+
+	assert_string_equal(rows_host_detail(&r.v[0], 100500, 2.0, buf,
+	    sizeof buf), "QEMU 8.2.0  platform pending  3 guests, 2 running  "
+	    "12 ms");
+	assert_string_equal(r.v[1].gs->name, "app1");
+	assert_string_equal(rows_cell(&r.v[1], ROWS_COL_CERT, buf,
+	    sizeof buf), "[ .. ]");
+	assert_string_equal(r.v[2].gs->name, "db");
+	assert_string_equal(rows_cell(&r.v[2], ROWS_COL_CERT, buf,
+	    sizeof buf), "[ ?? ]");
+	assert_int_equal(r.cert_pending, 2);
+	assert_int_equal(r.by_cert[CERT_UNKNOWN], 1);
+
+	rows_done(&r);
+	view_free(&v);
+}
+
 static void
 test_rows_stale(void **state)
 {
@@ -1307,6 +1362,7 @@ main(void)
 		cmocka_unit_test(test_cells_figures),
 		cmocka_unit_test(test_host_detail),
 		cmocka_unit_test(test_rows_stale),
+		cmocka_unit_test(test_rows_platform_pending),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_fit_ascii),
 		cmocka_unit_test(test_fit_utf8),
