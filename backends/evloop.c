@@ -83,11 +83,13 @@ static void
 wake_locked(void)
 {
 	uint64_t	one = 1;
+	ssize_t		r;
 
 	if (!ev_sleeping)
 		return;
 	ev_sleeping = false;
-	(void)write(ev_wakefd, &one, sizeof one);
+	r = write(ev_wakefd, &one, sizeof one);
+	(void)r;	/* cannot fail short of 2^64 - 1 pending wake-ups */
 }
 
 static void
@@ -414,6 +416,7 @@ loop_main(void *arg)
 {
 	struct epoll_event	ev[EV_BATCH];
 	uint64_t		drain;
+	ssize_t			r;
 	int			i, n, ms;
 
 	(void)arg;
@@ -431,9 +434,10 @@ loop_main(void *arg)
 		if (n == -1 && errno != EINTR)
 			fatal("epoll_wait");
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.u64 == 0)
-				(void)read(ev_wakefd, &drain, sizeof drain);
-			else
+			if (ev[i].data.u64 == 0) {
+				r = read(ev_wakefd, &drain, sizeof drain);
+				(void)r;
+			} else
 				dispatch_handle((int)ev[i].data.u64,
 				    ev[i].events);
 		}

@@ -63,13 +63,15 @@ static void
 on_handle(int watch, int fd, int events, void *arg)
 {
 	struct probe	*p = arg;
+	ssize_t		 r = 0;
 	char		 c;
 
 	note_loop_thread();
 	atomic_store(&p->events, events);
 	atomic_store(&p->fd, fd);
 	if (p->drain && (events & VIR_EVENT_HANDLE_READABLE))
-		(void)read(fd, &c, 1);
+		r = read(fd, &c, 1);
+	(void)r;
 	if (p->other != 0)
 		evloop_remove_handle(p->other);
 	if (p->off)
@@ -183,7 +185,8 @@ on_gate(int watch, int fd, int events, void *arg)
 	(void)watch;
 	(void)events;
 	(void)arg;
-	(void)read(fd, &v, sizeof v);
+	if (read(fd, &v, sizeof v) != sizeof v)
+		return;
 	atomic_fetch_add(&gate_open, 1);
 	while (atomic_load(&gate_open) < 2)
 		sleep_ms(1);
