@@ -24,10 +24,11 @@ struct probe {
 	atomic_int	 fd;
 	atomic_int	 frees;
 	atomic_bool	 free_on_loop;
-	int		 other;		/* a watch to remove, or 0 */
-	bool		 drain;		/* read the byte the call is for */
-	bool		 off;		/* turn itself off */
-	bool		 remove;	/* remove itself */
+	/* Atomic: set while the loop may be reading them. */
+	atomic_int	 other;		/* a watch to remove, or 0 */
+	atomic_bool	 drain;		/* read the byte the call is for */
+	atomic_bool	 off;		/* turn itself off */
+	atomic_bool	 remove;	/* remove itself */
 };
 
 static pthread_t	loop_thread;
@@ -69,14 +70,14 @@ on_handle(int watch, int fd, int events, void *arg)
 	note_loop_thread();
 	atomic_store(&p->events, events);
 	atomic_store(&p->fd, fd);
-	if (p->drain && (events & VIR_EVENT_HANDLE_READABLE))
+	if (atomic_load(&p->drain) && (events & VIR_EVENT_HANDLE_READABLE))
 		r = read(fd, &c, 1);
 	(void)r;
-	if (p->other != 0)
-		evloop_remove_handle(p->other);
-	if (p->off)
+	if (atomic_load(&p->other) != 0)
+		evloop_remove_handle(atomic_load(&p->other));
+	if (atomic_load(&p->off))
 		evloop_update_handle(watch, 0);
-	if (p->remove)
+	if (atomic_load(&p->remove))
 		evloop_remove_handle(watch);
 	atomic_fetch_add(&p->calls, 1);
 }
@@ -87,7 +88,7 @@ on_timeout(int timer, void *arg)
 	struct probe	*p = arg;
 
 	note_loop_thread();
-	if (p->remove)
+	if (atomic_load(&p->remove))
 		evloop_remove_timeout(timer);
 	atomic_fetch_add(&p->calls, 1);
 }
@@ -133,7 +134,7 @@ dispatch_and_interest(void **state)
 	assert_int_equal(wait_for(&p.calls, 2, 2000), 2);
 
 	/* The peer gone: a hang-up, even when only reading is asked for. */
-	p.off = true;
+	atomic_store(&p.off, true);
 	close(fds[1]);
 	assert_int_equal(wait_for(&p.calls, 3, 2000), 3);
 	assert_true(atomic_load(&p.events) & VIR_EVENT_HANDLE_HANGUP);
@@ -210,8 +211,8 @@ removed_while_pending(void **state)
 	    &a, on_free);
 	wb = evloop_add_handle(pb[0], VIR_EVENT_HANDLE_READABLE, on_handle,
 	    &b, on_free);
-	a.other = wb;
-	b.other = wa;
+	atomic_store(&a.other, wb);
+	atomic_store(&b.other, wa);
 	assert_int_equal(write(gate, &one, sizeof one), sizeof one);
 	assert_int_equal(wait_for(&gate_open, 1, 2000), 1);
 	put(pa[1]);
