@@ -88,6 +88,8 @@ struct poller {
 	struct raw_host		 rh;		/* Locked by lock: identity */
 	bool			 platform_go;	/* Locked by lock: every host
 						   is settled */
+	bool			 platform_queued; /* Locked by lock: no read
+						   slot was free */
 	unsigned		 polls;		/* Locked by lock. */
 	uint64_t		 good_ms;	/* Locked by lock. */
 	int64_t			 good_wall;	/* Locked by lock. */
@@ -114,6 +116,7 @@ struct engine {
 	bool			 watching;
 	bool			 defer_platform;
 	atomic_size_t		 unsettled;	/* hosts not settled */
+	atomic_int		 platform_reads; /* deferred reads under way */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
 	bool			 stop;		/* Locked by lock. */
@@ -438,7 +441,8 @@ wait_until(struct poller *p, uint64_t deadline_ms, bool wake_on_action)
 	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && !(wake_on_action && p->nqueue > 0) &&
-	    !(wake_on_action && p->platform_go && p->rh.platform_later) &&
+	    !(wake_on_action && p->platform_go && p->rh.platform_later &&
+	    !p->platform_queued) &&
 	    clock_mono_ms() < deadline_ms)
 		if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) ==
 		    ETIMEDOUT)
@@ -666,6 +670,34 @@ verdicts_pending(struct host_snap *s)
 	}
 }
 
+/*
+ * Deferred platform reads start together once every host is settled: an
+ * SSH session each, which at a hundred hosts took the machine's CPU and
+ * tens of megabytes at once. A few run at a time; a host that finds no
+ * slot free tries again after its next poll.
+ */
+#define PLATFORM_READS_MAX	4
+
+static bool
+platform_slot_take(struct poller *p)
+{
+	bool	got;
+
+	got = atomic_fetch_add(&p->eng->platform_reads, 1) < PLATFORM_READS_MAX;
+	if (!got)
+		atomic_fetch_sub(&p->eng->platform_reads, 1);
+	pthread_mutex_lock(&p->lock);
+	p->platform_queued = !got;
+	pthread_mutex_unlock(&p->lock);
+	return got;
+}
+
+static void
+platform_slot_give(struct poller *p)
+{
+	atomic_fetch_sub(&p->eng->platform_reads, 1);
+}
+
 /* Reads the platform that the connect left for later; the next poll then
  * brings the verdicts. */
 static enum call_end
@@ -792,8 +824,11 @@ poller_main(void *arg)
 			}
 			p->backoff = BACKOFF_MIN;
 		}
-		if (w->rh.platform_later && !hosts_unsettled(p->eng)) {
-			if (platform_host(w) == CALL_ABANDONED)
+		if (w->rh.platform_later && !hosts_unsettled(p->eng) &&
+		    platform_slot_take(p)) {
+			end = platform_host(w);
+			platform_slot_give(p);
+			if (end == CALL_ABANDONED)
 				return worker_abandoned(w);
 			next_poll = 0;
 			continue;
