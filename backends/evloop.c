@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/xmalloc.h"
 
@@ -67,15 +67,6 @@ static uint64_t		 ev_wake_at;
 static atomic_bool	 ev_run;
 static pthread_t	 ev_thread;
 static bool		 ev_started;
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Under ev_lock. A sleeping loop is woken once; it recomputes its
  * deadline before it sleeps again. */
@@ -235,7 +226,7 @@ arm_timeout(struct ev_timeout *t, int ms)
 	t->ms = ms < 0 ? -1 : ms;
 	if (t->ms < 0)
 		return;
-	t->due = now_ms() + (uint64_t)t->ms;
+	t->due = clock_mono_ms() + (uint64_t)t->ms;
 	if (t->due < ev_wake_at)
 		wake_locked();
 }
@@ -342,7 +333,7 @@ dispatch_timeouts(void)
 	int			 id;
 
 	pthread_mutex_lock(&ev_lock);
-	now = now_ms();
+	now = clock_mono_ms();
 	for (i = 0, n = ev_nt; i < n; i++) {
 		if (ev_t[i].deleted || ev_t[i].ms < 0 || ev_t[i].due > now)
 			continue;
@@ -405,7 +396,7 @@ sleep_ms(void)
 	ev_wake_at = next;
 	if (next == EV_NEVER)
 		return -1;
-	now = now_ms();
+	now = clock_mono_ms();
 	if (next <= now)
 		return 0;
 	return next - now > INT_MAX ? INT_MAX : (int)(next - now);
