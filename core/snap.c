@@ -2,10 +2,24 @@
  * reference. One allocation holds the host, its guests and their strings. */
 #include "core/snap.h"
 
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
+
+/* A snapshot this big gets pages of its own. One is built per host per
+ * poll and lives until the next: from the heap, it would land above the
+ * poll's freed reply, and the heap could not give those pages back. */
+#define SNAP_OWN_PAGES	(64 * 1024)
+
+/* Guest strings that neighbours often share (OS, machine type, verdict
+ * texts) are stored once when equal to the previous guest's. */
+enum shared_field {
+	SF_OS, SF_OS_ID, SF_VIRT, SF_MACHINE, SF_HEARTBEAT, SF_CONFIG,
+	SF_REASON, SF_RULE, SF_SOURCE, SF_COUNT
+};
 
 /* While building, string fields hold offsets into the arena plus one
  * (0 is NULL); snap_builder_finish turns them into pointers. */
@@ -17,6 +31,7 @@ struct snap_builder {
 	char			*arena;
 	size_t			 arena_len;
 	size_t			 arena_cap;
+	const char		*last[SF_COUNT];	/* tagged offsets */
 };
 
 static const char *
@@ -36,6 +51,19 @@ builder_str(struct snap_builder *b, const char *s)
 	memcpy(b->arena + off, s, len);
 	b->arena_len += len;
 	return (const char *)(uintptr_t)(off + 1);
+}
+
+/* Like builder_str, but reuses the previous guest's copy when equal. */
+static const char *
+builder_str_shared(struct snap_builder *b, const char *s, enum shared_field f)
+{
+	uintptr_t	off = (uintptr_t)b->last[f];
+
+	if (s == NULL)
+		return NULL;
+	if (off != 0 && strcmp(b->arena + off - 1, s) == 0)
+		return b->last[f];
+	return b->last[f] = builder_str(b, s);
 }
 
 static const char *
@@ -88,16 +116,17 @@ snap_builder_add(struct snap_builder *b, const struct guest_snap *g)
 	*d = *g;
 	d->name = builder_str(b, g->name != NULL ? g->name : "");
 	d->id = builder_str(b, g->id != NULL ? g->id : "");
-	d->os = builder_str(b, g->os);
-	d->os_id = builder_str(b, g->os_id);
-	d->virt_type = builder_str(b, g->virt_type);
-	d->machine = builder_str(b, g->machine);
-	d->heartbeat = builder_str(b, g->heartbeat);
-	d->config_version = builder_str(b, g->config_version);
-	d->cert.reason = builder_str(b, g->cert.reason != NULL ?
-	    g->cert.reason : "");
-	d->cert.rule = builder_str(b, g->cert.rule);
-	d->cert.source = builder_str(b, g->cert.source);
+	d->os = builder_str_shared(b, g->os, SF_OS);
+	d->os_id = builder_str_shared(b, g->os_id, SF_OS_ID);
+	d->virt_type = builder_str_shared(b, g->virt_type, SF_VIRT);
+	d->machine = builder_str_shared(b, g->machine, SF_MACHINE);
+	d->heartbeat = builder_str_shared(b, g->heartbeat, SF_HEARTBEAT);
+	d->config_version = builder_str_shared(b, g->config_version,
+	    SF_CONFIG);
+	d->cert.reason = builder_str_shared(b, g->cert.reason != NULL ?
+	    g->cert.reason : "", SF_REASON);
+	d->cert.rule = builder_str_shared(b, g->cert.rule, SF_RULE);
+	d->cert.source = builder_str_shared(b, g->cert.source, SF_SOURCE);
 }
 
 static int
@@ -111,6 +140,27 @@ guest_cmp(const void *va, const void *vb)
 	return strcmp(a->id, b->id);
 }
 
+static struct host_snap *
+snap_alloc(size_t size, bool *own_pages)
+{
+	void	*p = MAP_FAILED;
+
+	if (size >= SNAP_OWN_PAGES)
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS, -1, 0);
+	*own_pages = p != MAP_FAILED;
+	return *own_pages ? p : xmalloc(size);
+}
+
+static void
+snap_free(struct host_snap *h)
+{
+	if (h->own_pages)
+		munmap(h, h->size);
+	else
+		free(h);
+}
+
 /* Lays host, guests and strings out in one block and frees the builder. */
 struct host_snap *
 snap_builder_finish(struct snap_builder *b)
@@ -119,11 +169,13 @@ snap_builder_finish(struct snap_builder *b)
 	struct guest_snap	*g;
 	char			*arena;
 	size_t			 gsz, size, i;
+	bool			 own_pages;
 
 	gsz = b->n * sizeof *b->guests;
 	size = sizeof *h + gsz + b->arena_len;
-	h = xmalloc(size);
+	h = snap_alloc(size, &own_pages);
 	*h = b->host;
+	h->own_pages = own_pages;
 	g = (struct guest_snap *)(h + 1);
 	arena = (char *)g + gsz;
 	if (gsz > 0)
@@ -179,7 +231,7 @@ snap_unref(const struct host_snap *cs)
 	if (s == NULL)
 		return;
 	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
-		free(s);
+		snap_free(s);
 }
 
 const struct guest_snap *

@@ -77,6 +77,7 @@ struct host_snap {
 	size_t		 nguests;
 	struct guest_snap *guests;	/* sorted by name, then id */
 	size_t		 size;		/* bytes of the whole block */
+	bool		 own_pages;	/* the block is mapped, not malloc'd */
 };
 
 /* The host fields a builder starts from; strings are copied. */

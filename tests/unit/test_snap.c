@@ -1,0 +1,139 @@
+/* Snapshots: strings copied in and sorted guests out, neighbours' equal
+ * strings stored once, and a big snapshot on pages of its own. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/snap.h"
+
+static struct snap_builder *
+builder(size_t hint)
+{
+	struct host_snap_info	hi;
+
+	memset(&hi, 0, sizeof hi);
+	hi.name = "h1";
+	hi.type = "kvm";
+	hi.state = HOST_UP;
+	return snap_builder_create(&hi, hint);
+}
+
+static struct host_snap *
+fleet(size_t n, const char *os_every_third)
+{
+	struct snap_builder	*b = builder(0);
+	struct guest_snap	 g;
+	char			 name[32], id[40], os[64];
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&g, 0, sizeof g);
+		/* Added in reverse: finish sorts by name. */
+		snprintf(name, sizeof name, "vm-%05zu", n - 1 - i);
+		snprintf(id, sizeof id, "id-%zu", n - 1 - i);
+		/* Copies, so equal strings never share an address here. */
+		snprintf(os, sizeof os, "%s", i % 3 == 2 ? os_every_third :
+		    "Red Hat Enterprise Linux 9.4");
+		g.name = name;
+		g.id = id;
+		g.os = os;
+		g.machine = i % 2 ? "pc-q35-8.2" : NULL;
+		g.cert.reason = "certified: RHEL 9 on RHEL 9.4 KVM";
+		snap_builder_add(b, &g);
+	}
+	return snap_builder_finish(b);
+}
+
+static void
+strings_are_copied_and_guests_sorted(void **state)
+{
+	struct host_snap	*s = fleet(300, "Windows Server 2022");
+	char			 want[32];
+	size_t			 i, win = 0;
+
+	(void)state;
+	assert_string_equal(s->name, "h1");
+	assert_int_equal(s->nguests, 300);
+	for (i = 0; i < s->nguests; i++) {
+		snprintf(want, sizeof want, "vm-%05zu", i);
+		assert_string_equal(s->guests[i].name, want);
+		assert_non_null(s->guests[i].os);
+		win += strcmp(s->guests[i].os, "Windows Server 2022") == 0;
+		assert_string_equal(s->guests[i].cert.reason,
+		    "certified: RHEL 9 on RHEL 9.4 KVM");
+		assert_null(s->guests[i].os_id);
+		assert_null(s->guests[i].cert.rule);
+	}
+	assert_int_equal(win, 100);
+	snap_unref(s);
+}
+
+/* A run of equal strings is stored once; a different one in between
+ * starts a new copy, and NULL stays NULL. */
+static void
+neighbours_share_equal_strings(void **state)
+{
+	struct host_snap	*s = fleet(6, "Windows Server 2022");
+	const char		*reason = s->guests[0].cert.reason;
+	size_t			 i, rhel_copies = 0, nulls = 0;
+	const char		*seen[6];
+
+	(void)state;
+	for (i = 0; i < s->nguests; i++) {
+		assert_ptr_equal(s->guests[i].cert.reason, reason);
+		if (s->guests[i].machine == NULL)
+			nulls++;
+	}
+	assert_int_equal(nulls, 3);
+	/* Added in order: rhel, rhel, win, rhel, rhel, win: two rhel copies
+	 * (one per run), and both win are copies of their own. */
+	for (i = 0; i < s->nguests; i++) {
+		size_t j;
+		bool new = true;
+
+		if (strcmp(s->guests[i].os, "Windows Server 2022") == 0)
+			continue;
+		for (j = 0; j < rhel_copies; j++)
+			new = new && seen[j] != s->guests[i].os;
+		if (new)
+			seen[rhel_copies++] = s->guests[i].os;
+	}
+	assert_int_equal(rhel_copies, 2);
+	snap_unref(s);
+}
+
+/* One big snapshot is built per host per poll: it takes pages of its own
+ * (given back whole when the last reference goes); a small one does not. */
+static void
+big_snapshot_has_own_pages(void **state)
+{
+	struct host_snap	*big = fleet(2000, "Windows Server 2022");
+	struct host_snap	*small = fleet(3, "Windows Server 2022");
+	const struct host_snap	*held;
+
+	(void)state;
+	assert_true(big->own_pages);
+	assert_true(big->size >= 2000 * sizeof(struct guest_snap));
+	assert_false(small->own_pages);
+	held = snap_ref(big);
+	snap_unref(big);
+	assert_string_equal(held->guests[1999].name, "vm-01999");
+	snap_unref(held);
+	snap_unref(small);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strings_are_copied_and_guests_sorted),
+		cmocka_unit_test(neighbours_share_equal_strings),
+		cmocka_unit_test(big_snapshot_has_own_pages),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
