@@ -184,7 +184,7 @@ build_unreachable(struct poller *p, const struct host_snap *last,
 		hi.latency_ms = last->latency_ms;
 	b = snap_builder_create(&hi, n);
 	for (i = 0; i < n; i++)
-		snap_builder_add(b, &last->guests[i]);
+		snap_builder_add_at(b, &last->guests[i], i);
 	return snap_builder_finish(b);
 }
 
@@ -289,18 +289,6 @@ cert_reuse(const struct host_snap *last, const struct rate_prev *rp,
 	return true;
 }
 
-/* Notes where each guest of s sits, for cert_reuse at the next poll. */
-static void
-prev_index(struct poller *p, const struct host_snap *s)
-{
-	struct rate_prev	*rp;
-	size_t			 i;
-
-	for (i = 0; i < s->nguests; i++)
-		if ((rp = prev_find(p, STRINDEX_NONE, s->guests[i].id)) != NULL)
-			rp->snap_idx = i;
-}
-
 /* Turns the raw sample into a snapshot: rates, demo figures, verdicts. */
 static struct host_snap *
 build_sample(struct worker *w, int64_t latency_ms)
@@ -316,7 +304,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct cert_verdict	 cv;
 	struct host_snap	*s, *last;
 	int64_t			 wall = clock_wall();
-	size_t			 i;
+	size_t			 i, *where;
 
 	/* The watchdog may publish for a stuck poller: hold what we read. */
 	pthread_mutex_lock(&p->lock);
@@ -369,14 +357,19 @@ build_sample(struct worker *w, int64_t latency_ms)
 			cert_evaluate(p->eng->matrix, &ci, &cv);
 			cert_verdict_apply(&cv, &g.cert);
 		}
-		snap_builder_add(b, &g);
+		snap_builder_add_at(b, &g, rp != NULL ? rp->snap_idx :
+		    SNAP_NO_POS);
 	}
+	/* Where each guest lands is kept for cert_reuse at the next poll. */
+	where = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *where);
+	s = snap_builder_finish_where(b, where);
+	for (i = 0; i < rs->n; i++)
+		next[i].snap_idx = where[i];
+	free(where);
 	free(p->prev);
 	p->prev = next;
 	p->nprev = rs->n;
 	strindex_build(&p->prev_ix, p->prev, p->nprev, prev_key);
-	s = snap_builder_finish(b);
-	prev_index(p, s);
 	snap_unref(last);
 	return s;
 }

@@ -26,6 +26,7 @@ enum shared_field {
 struct snap_builder {
 	struct host_snap	 host;
 	struct guest_snap	*guests;
+	size_t			*pos;		/* each guest's likely place */
 	size_t			 n;
 	size_t			 cap;
 	char			*arena;
@@ -98,20 +99,32 @@ snap_builder_create(const struct host_snap_info *info, size_t hint)
 	if (hint > 0) {
 		b->cap = hint;
 		b->guests = xreallocarray(NULL, hint, sizeof *b->guests);
+		b->pos = xreallocarray(NULL, hint, sizeof *b->pos);
 	}
 	return b;
 }
 
-/* Copies g, strings included, into the snapshot being built. */
 void
 snap_builder_add(struct snap_builder *b, const struct guest_snap *g)
+{
+	snap_builder_add_at(b, g, SNAP_NO_POS);
+}
+
+/* Copies g, strings included, into the snapshot being built. pos is where
+ * it likely goes among the guests sorted (its place in the last snapshot);
+ * when every guest's is right, finishing sorts nothing. */
+void
+snap_builder_add_at(struct snap_builder *b, const struct guest_snap *g,
+    size_t pos)
 {
 	struct guest_snap	*d;
 
 	if (b->n == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 16;
 		b->guests = xreallocarray(b->guests, b->cap, sizeof *b->guests);
+		b->pos = xreallocarray(b->pos, b->cap, sizeof *b->pos);
 	}
+	b->pos[b->n] = pos;
 	d = &b->guests[b->n++];
 	*d = *g;
 	d->name = builder_str(b, g->name != NULL ? g->name : "");
@@ -129,15 +142,73 @@ snap_builder_add(struct snap_builder *b, const struct guest_snap *g)
 	d->cert.source = builder_str_shared(b, g->cert.source, SF_SOURCE);
 }
 
+/* A guest's sort key while building: its strings are still offsets. */
+struct sort_key {
+	const char	*name;
+	const char	*id;
+	size_t		 from;		/* index in the builder */
+};
+
 static int
-guest_cmp(const void *va, const void *vb)
+key_cmp(const void *va, const void *vb)
 {
-	const struct guest_snap	*a = va, *b = vb;
+	const struct sort_key	*a = va, *b = vb;
 	int			 c;
 
 	if ((c = strcmp(a->name, b->name)) != 0)
 		return c;
 	return strcmp(a->id, b->id);
+}
+
+static struct sort_key
+key_of(const struct snap_builder *b, size_t i)
+{
+	struct sort_key	k;
+
+	k.name = rebase(b->guests[i].name, b->arena);
+	k.id = rebase(b->guests[i].id, b->arena);
+	k.from = i;
+	return k;
+}
+
+/* Fills order (the builder index of each place) from the guests' likely
+ * places, if those put each guest in one place and in order. */
+static bool
+order_from_places(const struct snap_builder *b, size_t *order)
+{
+	struct sort_key	 prev, cur;
+	size_t		 i;
+
+	for (i = 0; i < b->n; i++)
+		order[i] = SNAP_NO_POS;
+	for (i = 0; i < b->n; i++) {
+		if (b->pos[i] >= b->n || order[b->pos[i]] != SNAP_NO_POS)
+			return false;
+		order[b->pos[i]] = i;
+	}
+	for (i = 0; i < b->n; i++) {
+		cur = key_of(b, order[i]);
+		if (i > 0 && key_cmp(&prev, &cur) > 0)
+			return false;
+		prev = cur;
+	}
+	return true;
+}
+
+/* Fills order by sorting the guests by name, then id. */
+static void
+order_by_sorting(const struct snap_builder *b, size_t *order)
+{
+	struct sort_key	*keys;
+	size_t		 i;
+
+	keys = xreallocarray(NULL, b->n, sizeof *keys);
+	for (i = 0; i < b->n; i++)
+		keys[i] = key_of(b, i);
+	qsort(keys, b->n, sizeof *keys, key_cmp);
+	for (i = 0; i < b->n; i++)
+		order[i] = keys[i].from;
+	free(keys);
 }
 
 static struct host_snap *
@@ -161,16 +232,27 @@ snap_free(struct host_snap *h)
 		free(h);
 }
 
-/* Lays host, guests and strings out in one block and frees the builder. */
 struct host_snap *
 snap_builder_finish(struct snap_builder *b)
+{
+	return snap_builder_finish_where(b, NULL);
+}
+
+/* Lays host, guests (sorted) and strings out in one block and frees the
+ * builder. where, if not NULL, gets the place of each guest added, in the
+ * order they were added. */
+struct host_snap *
+snap_builder_finish_where(struct snap_builder *b, size_t *where)
 {
 	struct host_snap	*h;
 	struct guest_snap	*g;
 	char			*arena;
-	size_t			 gsz, size, i;
+	size_t			 gsz, size, i, *order;
 	bool			 own_pages;
 
+	order = xreallocarray(NULL, b->n ? b->n : 1, sizeof *order);
+	if (!order_from_places(b, order))
+		order_by_sorting(b, order);
 	gsz = b->n * sizeof *b->guests;
 	size = sizeof *h + gsz + b->arena_len;
 	h = snap_alloc(size, &own_pages);
@@ -178,8 +260,6 @@ snap_builder_finish(struct snap_builder *b)
 	h->own_pages = own_pages;
 	g = (struct guest_snap *)(h + 1);
 	arena = (char *)g + gsz;
-	if (gsz > 0)
-		memcpy(g, b->guests, gsz);
 	if (b->arena_len > 0)
 		memcpy(arena, b->arena, b->arena_len);
 
@@ -190,6 +270,9 @@ snap_builder_finish(struct snap_builder *b)
 	h->hypervisor = rebase(h->hypervisor, arena);
 	h->hostname = rebase(h->hostname, arena);
 	for (i = 0; i < b->n; i++) {
+		g[i] = b->guests[order[i]];
+		if (where != NULL)
+			where[order[i]] = i;
 		g[i].name = rebase(g[i].name, arena);
 		g[i].id = rebase(g[i].id, arena);
 		g[i].os = rebase(g[i].os, arena);
@@ -202,13 +285,14 @@ snap_builder_finish(struct snap_builder *b)
 		g[i].cert.rule = rebase(g[i].cert.rule, arena);
 		g[i].cert.source = rebase(g[i].cert.source, arena);
 	}
-	qsort(g, b->n, sizeof *g, guest_cmp);
 	h->nguests = b->n;
 	h->guests = g;
 	h->size = size;
 	atomic_init(&h->refs, 1);
 
+	free(order);
 	free(b->guests);
+	free(b->pos);
 	free(b->arena);
 	free(b);
 	return h;

@@ -101,12 +101,18 @@ struct host_snap_info {
 
 struct snap_builder;
 
+#define SNAP_NO_POS	((size_t)-1)	/* place unknown */
+
 /* ---- building (one thread) ---- */
 struct snap_builder	*snap_builder_create(const struct host_snap_info *,
 			    size_t guests_hint);
 void			 snap_builder_add(struct snap_builder *,
 			    const struct guest_snap *);
+void			 snap_builder_add_at(struct snap_builder *,
+			    const struct guest_snap *, size_t pos);
 struct host_snap	*snap_builder_finish(struct snap_builder *);
+struct host_snap	*snap_builder_finish_where(struct snap_builder *,
+			    size_t *where);
 
 /* ---- sharing (any thread) ---- */
 struct host_snap	*snap_ref(const struct host_snap *);

@@ -1,5 +1,6 @@
-/* Snapshots: strings copied in and sorted guests out, neighbours' equal
- * strings stored once, and a big snapshot on pages of its own. */
+/* Snapshots: strings copied in and sorted guests out, guests' likely
+ * places checked, neighbours' equal strings stored once, and a big
+ * snapshot on pages of its own. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -126,6 +127,68 @@ big_snapshot_has_own_pages(void **state)
 	snap_unref(small);
 }
 
+/* Builds names "g0".."g<n-1>" (sorted as strings when n <= 10), added in
+ * the order given, each with the place given. */
+static struct host_snap *
+placed(const int *add, const size_t *pos, size_t n, size_t *where)
+{
+	struct snap_builder	*b = builder(n);
+	struct guest_snap	 g;
+	char			 name[8];
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&g, 0, sizeof g);
+		snprintf(name, sizeof name, "g%d", add[i]);
+		g.name = name;
+		g.id = name;
+		snap_builder_add_at(b, &g, pos[i]);
+	}
+	return snap_builder_finish_where(b, where);
+}
+
+static void
+assert_sorted_and_where(const struct host_snap *s, const int *add,
+    const size_t *where, size_t n)
+{
+	char	want[8];
+	size_t	i;
+
+	assert_int_equal(s->nguests, n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof want, "g%zu", i);
+		assert_string_equal(s->guests[i].name, want);
+		snprintf(want, sizeof want, "g%d", add[i]);
+		assert_string_equal(s->guests[where[i]].name, want);
+	}
+}
+
+/* Right places are taken as they are; wrong ones (out of range, taken
+ * twice, out of order, unknown) fall back to sorting. Either way every
+ * guest's place comes back. */
+static void
+places_are_hints_never_trusted_blindly(void **state)
+{
+	static const int	 add[5] = { 3, 0, 4, 1, 2 };
+	static const size_t	 right[5] = { 3, 0, 4, 1, 2 };
+	static const size_t	 range[5] = { 3, 0, 9, 1, 2 };
+	static const size_t	 twice[5] = { 3, 0, 3, 1, 2 };
+	static const size_t	 order[5] = { 3, 0, 4, 2, 1 };
+	static const size_t	 unknown[5] = { 3, SNAP_NO_POS, 4, 1, 2 };
+	const size_t		*cases[] = { right, range, twice, order,
+				    unknown };
+	struct host_snap	*s;
+	size_t			 where[5], c;
+
+	(void)state;
+	for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		memset(where, 0xff, sizeof where);
+		s = placed(add, cases[c], 5, where);
+		assert_sorted_and_where(s, add, where, 5);
+		snap_unref(s);
+	}
+}
+
 int
 main(void)
 {
@@ -133,6 +196,7 @@ main(void)
 		cmocka_unit_test(strings_are_copied_and_guests_sorted),
 		cmocka_unit_test(neighbours_share_equal_strings),
 		cmocka_unit_test(big_snapshot_has_own_pages),
+		cmocka_unit_test(places_are_hints_never_trusted_blindly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
