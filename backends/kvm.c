@@ -60,6 +60,9 @@ struct backend_conn {
 	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
 	size_t		 ndoms;
 	struct strindex	 byname;		/* doms by name */
+	size_t		*rec_dom;		/* (owned) the entry of each
+						   record of the last poll */
+	size_t		 nrec_dom;		/* 0: none, or entries moved */
 	bool		 names_changed;		/* byname needs a rebuild */
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
@@ -348,13 +351,20 @@ dom_by_name(const struct backend_conn *c, const char *name)
  * identity until then. */
 static struct kvm_dom *
 dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
-    size_t *cap, bool check_ids)
+    size_t *cap, bool check_ids, size_t rec)
 {
 	char		 uuid[VIR_UUID_STRING_BUFLEN];
 	struct kvm_dom	*d = NULL, key;
 	const char	*name;
 
 	name = virDomainGetName(dom);
+	/* libvirt lists domains in the same order poll after poll: first
+	 * try the entry this record had last time. */
+	if (!check_ids && name != NULL && rec < c->nrec_dom &&
+	    c->rec_dom[rec] < sorted &&
+	    (d = &c->doms[c->rec_dom[rec]])->name != NULL &&
+	    strcmp(d->name, name) == 0 && !d->seen)
+		goto found;
 	if (!check_ids && name != NULL && (d = dom_by_name(c, name)) != NULL &&
 	    !d->seen)
 		goto found;
@@ -635,7 +645,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	virDomainStatsRecordPtr	*recs = NULL;
 	unsigned		 stats;
 	uint64_t		 now;
-	size_t			 sorted, cap;
+	size_t			 sorted, cap, *rec_dom;
 	int			 n, i, closed;
 	bool			 slow, check_ids;
 
@@ -666,24 +676,32 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	sorted = c->ndoms;
 	cap = c->ndoms;
 	check_ids = slow || atomic_exchange(&c->ids_changed, false);
+	rec_dom = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *rec_dom);
 	for (i = 0; i < n; i++) {
+		rec_dom[i] = SIZE_MAX;
 		struct kvm_dom		*d;
 		struct raw_guest	*g;
 
 		if ((d = dom_lookup(c, recs[i]->dom, sorted, &cap,
-		    check_ids)) == NULL)
+		    check_ids, (size_t)i)) == NULL)
 			continue;
+		rec_dom[i] = (size_t)(d - c->doms);
 		g = raw_sample_next(s);
 		memcpy(g->id, d->uuid, sizeof d->uuid);
 		read_record(c, recs[i], d, slow, now, g);
 		point_guest(g, d);
 	}
 	virDomainStatsRecordListFree(recs);
+	free(c->rec_dom);
+	c->rec_dom = rec_dom;
+	c->nrec_dom = (size_t)n;
 	/* Strings point into the cache: when the sweep moved it, point them
 	 * again. */
-	if (dom_sweep(c, sorted))
+	if (dom_sweep(c, sorted)) {
+		c->nrec_dom = 0;
 		for (i = 0; i < (int)s->n; i++)
 			point_guest(&s->guests[i], dom_find(c, s->guests[i].id));
+	}
 	return 0;
 }
 
@@ -860,6 +878,7 @@ kvm_close(struct backend_conn *c)
 	c->doms = NULL;
 	c->ndoms = 0;
 	strindex_free(&c->byname);
+	free(c->rec_dom);
 	free(c->name);
 	c->name = NULL;
 	conn_release(c);
