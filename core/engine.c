@@ -103,6 +103,8 @@ struct poller {
 	double			 backoff;	/* seconds, the next nominal */
 	unsigned		 seed;
 	char			 last_notice[256];
+	uint64_t		 verdict_host;	/* host inputs of the last
+						   verdicts; 0: none reusable */
 };
 
 struct engine {
@@ -241,49 +243,57 @@ prev_find(const struct poller *p, size_t pos, const char *id)
 }
 
 static uint64_t
-cert_key_str(uint64_t h, const char *s)
+hash_str(uint64_t h, const char *s)
 {
 	if (s == NULL)
 		return hash_fnv(h, "\377", 1);	/* NULL differs from "" */
 	return hash_fnv(h, s, strlen(s) + 1);
 }
 
-/* A hash of everything a verdict depends on. */
+/* A hash of the verdict inputs that are the host's, not a guest's: never
+ * 0, which says no verdict may be reused. */
 static uint64_t
-cert_input_key(const struct cert_input *ci)
+verdict_host_key(const struct cert_input *ci, bool pending)
 {
 	uint64_t	h = HASH_FNV_INIT;
 
-	h = cert_key_str(h, ci->hv_type);
-	h = cert_key_str(h, ci->platform);
-	h = cert_key_str(h, ci->os_id);
-	h = cert_key_str(h, ci->os);
-	h = cert_key_str(h, ci->virt_type);
-	h = cert_key_str(h, ci->machine);
-	h = cert_key_str(h, ci->config_version);
-	h = hash_fnv(h, &ci->os_idsrc, sizeof ci->os_idsrc);
-	h = hash_fnv(h, &ci->vcpus, sizeof ci->vcpus);
-	h = hash_fnv(h, &ci->mem_max_bytes, sizeof ci->mem_max_bytes);
-	h = hash_fnv(h, &ci->generation, sizeof ci->generation);
-	return hash_fnv(h, &ci->today, sizeof ci->today);
+	h = hash_str(h, ci->hv_type);
+	h = hash_str(h, ci->platform);
+	h = hash_fnv(h, &pending, sizeof pending);
+	h = hash_fnv(h, &ci->today, sizeof ci->today);
+	return h != 0 ? h : 1;
+}
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 /*
  * Working a verdict out costs more than the rest of a poll (patterns,
  * conditions, dates): a guest whose inputs are those of the last poll
  * keeps the last snapshot's verdict, whose strings the builder copies.
+ * The guest's inputs are compared with what that snapshot holds: exact,
+ * and cheaper than hashing them.
  */
 static bool
-cert_reuse(const struct host_snap *last, const struct rate_prev *rp,
-    uint64_t key, const char *id, struct guest_cert *out)
+cert_reuse(const struct host_snap *last, bool host_same,
+    const struct rate_prev *rp, const struct cert_input *ci, const char *id,
+    struct guest_cert *out)
 {
 	const struct guest_snap	*g;
 
-	if (rp == NULL || rp->cert_key != key || last == NULL ||
+	if (!host_same || rp == NULL || last == NULL ||
 	    rp->snap_idx >= last->nguests)
 		return false;
 	g = &last->guests[rp->snap_idx];
-	if (strcmp(g->id, id) != 0)
+	if (strcmp(g->id, id) != 0 || rp->os_idsrc != (int)ci->os_idsrc ||
+	    g->vcpus != ci->vcpus || g->mem_max_bytes != ci->mem_max_bytes ||
+	    g->generation != ci->generation || !str_same(g->os_id, ci->os_id) ||
+	    !str_same(g->os, ci->os) || !str_same(g->virt_type,
+	    ci->virt_type) || !str_same(g->machine, ci->machine) ||
+	    !str_same(g->config_version, ci->config_version))
 		return false;
 	*out = g->cert;
 	return true;
@@ -304,6 +314,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct cert_verdict	 cv;
 	struct host_snap	*s, *last;
 	int64_t			 wall = clock_wall();
+	uint64_t		 host_key;
 	size_t			 i, *where;
 
 	/* The watchdog may publish for a stuck poller: hold what we read. */
@@ -314,6 +325,11 @@ build_sample(struct worker *w, int64_t latency_ms)
 	hi.latency_ms = latency_ms;
 	b = snap_builder_create(&hi, rs->n);
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
+	memset(&ci, 0, sizeof ci);
+	ci.hv_type = p->hc->type;
+	ci.platform = hi.platform;
+	ci.today = cert_day(wall);
+	host_key = verdict_host_key(&ci, hi.platform_pending);
 	for (i = 0; i < rs->n; i++) {
 		const struct raw_guest *r = &rs->guests[i];
 
@@ -351,8 +367,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 		if (r->os_id != NULL)
 			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
 			    CERT_IDSRC_METADATA;
-		next[i].cert_key = cert_input_key(&ci);
-		if (!cert_reuse(last, rp, next[i].cert_key,
+		next[i].os_idsrc = (int)ci.os_idsrc;
+		if (!cert_reuse(last, host_key == p->verdict_host, rp, &ci,
 		    r->id, &g.cert)) {
 			cert_evaluate(p->eng->matrix, &ci, &cv);
 			cert_verdict_apply(&cv, &g.cert);
@@ -366,6 +382,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	for (i = 0; i < rs->n; i++)
 		next[i].snap_idx = where[i];
 	free(where);
+	p->verdict_host = host_key;
 	free(p->prev);
 	p->prev = next;
 	p->nprev = rs->n;
@@ -699,7 +716,6 @@ platform_host(struct worker *w)
 	struct poller	*p = w->p;
 	struct cv_err	 err;
 	enum call_end	 end;
-	size_t		 i;
 	int		 rc;
 
 	cv_err_clear(&err);
@@ -715,10 +731,9 @@ platform_host(struct worker *w)
 	pthread_mutex_lock(&p->lock);
 	p->rh = w->rh;
 	pthread_mutex_unlock(&p->lock);
-	/* The pending verdicts were kept under the inputs they would have
-	 * without a platform: none of them may be reused. */
-	for (i = 0; i < p->nprev; i++)
-		p->prev[i].cert_key ^= 1;
+	/* The pending verdicts were worked out without a platform: none of
+	 * them may be reused. */
+	p->verdict_host = 0;
 	say_notice(p, &w->rh);
 	return end;
 }

@@ -25,11 +25,12 @@ struct rate_prev {
 	double		disk_rd_bps;
 	double		disk_wr_bps;
 
-	/* Kept for the engine: the certification inputs' hash and where
-	 * the guest sits in the snapshot built from this sample, so an
-	 * unchanged guest's verdict is copied rather than worked out. */
-	uint64_t	cert_key;
+	/* Kept for the engine: where the guest sits in the snapshot built
+	 * from this sample, and the one verdict input that snapshot does
+	 * not hold, so an unchanged guest's verdict is copied rather than
+	 * worked out. */
 	size_t		snap_idx;
+	int		os_idsrc;
 };
 
 void	rates_compute(const struct rate_prev *, const struct raw_guest *,

@@ -217,8 +217,9 @@ snap_alloc(size_t size, bool *own_pages)
 	void	*p = MAP_FAILED;
 
 	if (size >= SNAP_OWN_PAGES)
+		/* Populated in one call: every page is written at once. */
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-		    MAP_ANONYMOUS, -1, 0);
+		    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	*own_pages = p != MAP_FAILED;
 	return *own_pages ? p : xmalloc(size);
 }

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "backends/backend.h"
+#include "config/certs.h"
+#include "core/cert.h"
 #include "core/clock.h"
 #include "core/conf.h"
 #include "core/engine.h"
@@ -41,6 +43,7 @@ static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
 static struct fake_host	fake[2];
 static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
+static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 
 struct backend_conn {
 	int	host;
@@ -112,6 +115,9 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	g = raw_sample_next(s);
 	strcpy(g->id, "uuid-a");
 	g->name = "alpha";
+	pthread_mutex_lock(&fake_lock);
+	g->os_id = fake_os_id;
+	pthread_mutex_unlock(&fake_lock);
 	g->state = GUEST_RUNNING;
 	g->have = RAW_VCPUS | RAW_CPU_TIME;
 	g->vcpus = 1;
@@ -168,6 +174,14 @@ fake_find(const char *type)
 	return strcmp(type, "fake") == 0 ? &fake_ops : NULL;
 }
 
+/* For hosts that must look like KVM to the certification rules. */
+static const struct backend_ops *
+fake_find_any(const char *type)
+{
+	(void)type;
+	return &fake_ops;
+}
+
 static void
 make_cfg(struct cfg *c, bool read_only)
 {
@@ -187,6 +201,7 @@ make_cfg(struct cfg *c, bool read_only)
 	}
 	memset(fake, 0, sizeof fake);
 	fake_defer = fake_platform_fail = 0;
+	fake_os_id = NULL;
 }
 
 /* Waits (bounded) until host i's snapshot satisfies the predicate. */
@@ -261,6 +276,70 @@ platform_settled(const struct host_snap *h)
 	return h->state == HOST_UP && !h->platform_pending &&
 	    h->nguests == 2 && !snap_cert_pending(&h->guests[0]) &&
 	    !snap_cert_pending(&h->guests[1]);
+}
+
+static char	*alpha_reason;	/* the verdict the test waits for or away from */
+
+static bool
+alpha_has_reason(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->nguests == 2 &&
+	    strcmp(h->guests[0].cert.reason, alpha_reason) == 0;
+}
+
+static bool
+alpha_lost_reason(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->nguests == 2 &&
+	    strcmp(h->guests[0].cert.reason, alpha_reason) != 0;
+}
+
+static void
+set_alpha_os(const char *os_id)
+{
+	pthread_mutex_lock(&fake_lock);
+	fake_os_id = os_id;
+	pthread_mutex_unlock(&fake_lock);
+}
+
+/* A verdict is reused while its guest's inputs stay the same: when the
+ * guest's OS changes between two polls, the verdict follows at once, and
+ * back again. */
+static void
+verdict_follows_guest_inputs(void **state)
+{
+	struct cfg		 c;
+	struct cert_matrix	*m;
+	struct cv_err		 err;
+	struct engine		*e;
+	const struct host_snap	*h;
+	char			*rhel;
+
+	(void)state;
+	if (certs_load("config/certifications.conf", NULL, &m, &err) != 0)
+		fail_msg("%s", err.msg);
+	make_cfg(&c, false);
+	free(c.hosts[0].type);
+	c.hosts[0].type = xstrdup("kvm");
+	c.hosts[0].platform = xstrdup("rhel-9.4");
+	set_alpha_os("rhel9.4");
+	e = engine_create(&c, m, fake_find_any);
+	engine_start(e);
+	h = wait_host(e, 0, polled_twice);
+	rhel = xstrdup(h->guests[0].cert.reason);
+	snap_unref(h);
+
+	alpha_reason = rhel;
+	set_alpha_os("win2k22");
+	h = wait_host(e, 0, alpha_lost_reason);
+	snap_unref(h);
+	set_alpha_os("rhel9.4");
+	h = wait_host(e, 0, alpha_has_reason);
+	snap_unref(h);
+	engine_free(e);
+	free(rhel);
+	cert_matrix_free(m);
+	cfg_free(&c);
 }
 
 static void
@@ -598,6 +677,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(publishes_guests_and_rates),
+		cmocka_unit_test(verdict_follows_guest_inputs),
 		cmocka_unit_test(platform_read_after_every_connect),
 		cmocka_unit_test(platform_unread_or_not_deferred),
 		cmocka_unit_test(down_host_does_not_stop_others),
