@@ -310,7 +310,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct snap_builder	*b;
 	struct rate_prev	*next, *rp;
 	struct guest_snap	 g;
-	struct cert_input	 ci;
+	struct cert_input	 ci, host_ci;
 	struct cert_verdict	 cv;
 	struct host_snap	*s, *last;
 	int64_t			 wall = clock_wall();
@@ -325,11 +325,11 @@ build_sample(struct worker *w, int64_t latency_ms)
 	hi.latency_ms = latency_ms;
 	b = snap_builder_create(&hi, rs->n);
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
-	memset(&ci, 0, sizeof ci);
-	ci.hv_type = p->hc->type;
-	ci.platform = hi.platform;
-	ci.today = cert_day(wall);
-	host_key = verdict_host_key(&ci, hi.platform_pending);
+	memset(&host_ci, 0, sizeof host_ci);
+	host_ci.hv_type = p->hc->type;
+	host_ci.platform = hi.platform;
+	host_ci.today = cert_day(wall);
+	host_key = verdict_host_key(&host_ci, hi.platform_pending);
 	for (i = 0; i < rs->n; i++) {
 		const struct raw_guest *r = &rs->guests[i];
 
@@ -352,9 +352,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 		 * Hyper-V simulator gives Hyper-V's own. */
 		if (p->hc->demo && strcmp(p->hc->type, "kvm") == 0)
 			demo_fill(&g, wall);
-		memset(&ci, 0, sizeof ci);
-		ci.hv_type = p->hc->type;
-		ci.platform = hi.platform;
+		ci = host_ci;
 		ci.os_id = r->os_id;
 		ci.os = r->os;
 		ci.virt_type = r->virt_type;
@@ -363,7 +361,6 @@ build_sample(struct worker *w, int64_t latency_ms)
 		ci.mem_max_bytes = g.mem_max_bytes;
 		ci.generation = r->generation;
 		ci.config_version = r->config_version;
-		ci.today = cert_day(wall);
 		if (r->os_id != NULL)
 			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
 			    CERT_IDSRC_METADATA;

@@ -142,7 +142,7 @@ snap_builder_add_at(struct snap_builder *b, const struct guest_snap *g,
 	d->cert.source = builder_str_shared(b, g->cert.source, SF_SOURCE);
 }
 
-/* A guest's sort key while building: its strings are still offsets. */
+/* A guest's sort key while building: strings in the builder's arena. */
 struct sort_key {
 	const char	*name;
 	const char	*id;
