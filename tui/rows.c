@@ -724,6 +724,12 @@ rows_char(const char *s, mbstate_t *st, int *w, bool *bad)
 	int	cw;
 
 	*bad = false;
+	/* Printable ASCII is one column in every locale a terminal uses;
+	 * the frame's text is mostly that. */
+	if (*s >= 0x20 && *s <= 0x7e && mbsinit(st)) {
+		*w = 1;
+		return 1;
+	}
 	n = mbrtowc(&wc, s, MB_CUR_MAX, st);
 	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 		memset(st, 0, sizeof *st);
