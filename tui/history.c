@@ -70,21 +70,33 @@ history_lookup(struct history_host *hh, const char *id)
 	return NULL;
 }
 
+/* A percentage as a cell: hundredths, capped below HISTORY_NONE. */
+static uint16_t
+history_cell(double pct)
+{
+	if (!(pct > 0))
+		return 0;
+	if (pct >= (HISTORY_NONE - 1) / 100.0)
+		return HISTORY_NONE - 1;
+	return (uint16_t)(pct * 100 + 0.5);
+}
+
 /* Adds g's figures to s. */
 static void
 history_sample(struct history_series *s, const struct guest_snap *g)
 {
-	s->cpu[s->head] = (g->have & GS_CPU) ? (float)g->cpu_pct : -1;
+	s->cpu[s->head] = (g->have & GS_CPU) ? history_cell(g->cpu_pct) :
+	    HISTORY_NONE;
 	if ((g->have & GS_MEM_USED) && (g->have & GS_MEM_MAX) &&
 	    g->mem_max_bytes > 0)
-		s->mem[s->head] = (float)(100.0 * (double)g->mem_used_bytes /
-		    (double)g->mem_max_bytes);
+		s->mem[s->head] = history_cell(100.0 *
+		    (double)g->mem_used_bytes / (double)g->mem_max_bytes);
 	else if ((g->have & GS_MEM) && (g->have & GS_MEM_MAX) &&
 	    g->mem_max_bytes > 0)
-		s->mem[s->head] = (float)(100.0 * (double)g->mem_bytes /
+		s->mem[s->head] = history_cell(100.0 * (double)g->mem_bytes /
 		    (double)g->mem_max_bytes);
 	else
-		s->mem[s->head] = -1;
+		s->mem[s->head] = HISTORY_NONE;
 	s->head = (s->head + 1) % HISTORY_LEN;
 	if (s->n < HISTORY_LEN)
 		s->n++;
@@ -176,18 +188,21 @@ history_find(const struct history *h, size_t host, const char *id)
 	return history_lookup(&h->hosts[host], id);
 }
 
-/* The CPU (or memory) samples of s, oldest first, into out; returns how
- * many. */
+/* The CPU (or memory) percentages of s, oldest first, into out (-1: not
+ * given); returns how many. */
 size_t
 history_values(const struct history_series *s, bool mem, float *out,
     size_t max)
 {
-	const float	*ring = mem ? s->mem : s->cpu;
+	const uint16_t	*ring = mem ? s->mem : s->cpu;
 	size_t		 n = s->n < max ? s->n : max, i;
 	unsigned	 first = (s->head + HISTORY_LEN - n) % HISTORY_LEN;
+	uint16_t	 c;
 
-	for (i = 0; i < n; i++)
-		out[i] = ring[(first + i) % HISTORY_LEN];
+	for (i = 0; i < n; i++) {
+		c = ring[(first + i) % HISTORY_LEN];
+		out[i] = c == HISTORY_NONE ? -1 : (float)c / 100;
+	}
 	return n;
 }
 

@@ -6,16 +6,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct fleet_view;
 
 #define HISTORY_LEN	60
-#define HISTORY_ID_MAX	128
+#define HISTORY_ID_MAX	40	/* a backend's guest id (raw_guest) fits */
+#define HISTORY_NONE	0xffff	/* a figure not given */
 
+/* One per guest of the fleet: kept small (10,000 guests, 2.9 MB). */
 struct history_series {
 	char		id[HISTORY_ID_MAX];
-	float		cpu[HISTORY_LEN];	/* ring; < 0: not given */
-	float		mem[HISTORY_LEN];	/* % of the maximum; < 0 */
+	uint16_t	cpu[HISTORY_LEN];	/* ring; hundredths of a % */
+	uint16_t	mem[HISTORY_LEN];	/* % of the maximum, as cpu */
 	unsigned	n;			/* samples held */
 	unsigned	head;			/* the next slot */
 };
