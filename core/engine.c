@@ -99,6 +99,7 @@ struct poller {
 						   order */
 	size_t			 nprev;
 	struct strindex		 prev_ix;	/* prev by id */
+	bool			 prev_ix_stale;	/* built at its first use */
 	bool			 was_up;
 	double			 backoff;	/* seconds, the next nominal */
 	unsigned		 seed;
@@ -234,10 +235,15 @@ prev_key(const void *prev, size_t k)
 /* The last poll's figures of guest ID, which backends list in the same
  * order poll after poll: POS, its place in this sample, is tried first. */
 static struct rate_prev *
-prev_find(const struct poller *p, size_t pos, const char *id)
+prev_find(struct poller *p, size_t pos, const char *id)
 {
 	if (pos < p->nprev && strcmp(p->prev[pos].id, id) == 0)
 		return &p->prev[pos];
+	/* Built only when a guest is not where it was: rarely. */
+	if (p->prev_ix_stale) {
+		strindex_build(&p->prev_ix, p->prev, p->nprev, prev_key);
+		p->prev_ix_stale = false;
+	}
 	pos = strindex_find(&p->prev_ix, p->prev, prev_key, id);
 	return pos == STRINDEX_NONE ? NULL : &p->prev[pos];
 }
@@ -383,7 +389,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	free(p->prev);
 	p->prev = next;
 	p->nprev = rs->n;
-	strindex_build(&p->prev_ix, p->prev, p->nprev, prev_key);
+	p->prev_ix_stale = true;
 	snap_unref(last);
 	return s;
 }

@@ -44,6 +44,7 @@ static struct fake_host	fake[2];
 static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
+static int		 fake_alternate; /* the guests swap places each poll */
 
 struct backend_conn {
 	int	host;
@@ -112,6 +113,12 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 
 	s->n = 0;
 	s->taken_ns = (uint64_t)n * 1000000000u;
+	if (fake_alternate && n % 2 == 0) {
+		g = raw_sample_next(s);
+		strcpy(g->id, "uuid-b");
+		g->name = "beta";
+		g->state = GUEST_SHUTOFF;
+	}
 	g = raw_sample_next(s);
 	strcpy(g->id, "uuid-a");
 	g->name = "alpha";
@@ -122,6 +129,8 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	g->have = RAW_VCPUS | RAW_CPU_TIME;
 	g->vcpus = 1;
 	g->cpu_time_ns = (uint64_t)n * 250000000u;	/* 25 % */
+	if (fake_alternate && n % 2 == 0)
+		return 0;
 	g = raw_sample_next(s);
 	strcpy(g->id, "uuid-b");
 	g->name = "beta";
@@ -202,6 +211,7 @@ make_cfg(struct cfg *c, bool read_only)
 	memset(fake, 0, sizeof fake);
 	fake_defer = fake_platform_fail = 0;
 	fake_os_id = NULL;
+	fake_alternate = 0;
 }
 
 /* Waits (bounded) until host i's snapshot satisfies the predicate. */
@@ -265,6 +275,35 @@ publishes_guests_and_rates(void **state)
 	/* A shut-off guest has no figures at all: null, not 0. */
 	assert_int_equal(h->guests[1].have, 0);
 	assert_false(h->stale);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static bool
+alpha_rated_late(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->polls >= 6 && h->nguests == 2 &&
+	    (h->guests[0].have & GS_CPU) && h->guests[0].cpu_pct > 24.9 &&
+	    h->guests[0].cpu_pct < 25.1;
+}
+
+/* A backend that lists its guests in a new order keeps their rates: the
+ * last figures are found by id when not at the same place. */
+static void
+rates_survive_a_new_order(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake_alternate = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_start(e);
+	h = wait_host(e, 0, alpha_rated_late);
+	assert_string_equal(h->guests[1].name, "beta");
 	snap_unref(h);
 	engine_free(e);
 	cfg_free(&c);
@@ -678,6 +717,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(publishes_guests_and_rates),
 		cmocka_unit_test(verdict_follows_guest_inputs),
+		cmocka_unit_test(rates_survive_a_new_order),
 		cmocka_unit_test(platform_read_after_every_connect),
 		cmocka_unit_test(platform_unread_or_not_deferred),
 		cmocka_unit_test(down_host_does_not_stop_others),
