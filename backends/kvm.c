@@ -645,7 +645,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	virDomainStatsRecordPtr	*recs = NULL;
 	unsigned		 stats;
 	uint64_t		 now;
-	size_t			 sorted, cap, *rec_dom;
+	size_t			 sorted, cap;
 	int			 n, i, closed;
 	bool			 slow, check_ids;
 
@@ -676,24 +676,24 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	sorted = c->ndoms;
 	cap = c->ndoms;
 	check_ids = slow || atomic_exchange(&c->ids_changed, false);
-	rec_dom = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *rec_dom);
+	/* Updated in place: record i reads its slot before writing it. */
+	c->rec_dom = xreallocarray(c->rec_dom, n > 0 ? (size_t)n : 1,
+	    sizeof *c->rec_dom);
 	for (i = 0; i < n; i++) {
-		rec_dom[i] = SIZE_MAX;
 		struct kvm_dom		*d;
 		struct raw_guest	*g;
 
-		if ((d = dom_lookup(c, recs[i]->dom, sorted, &cap,
-		    check_ids, (size_t)i)) == NULL)
+		d = dom_lookup(c, recs[i]->dom, sorted, &cap, check_ids,
+		    (size_t)i);
+		c->rec_dom[i] = d != NULL ? (size_t)(d - c->doms) : SIZE_MAX;
+		if (d == NULL)
 			continue;
-		rec_dom[i] = (size_t)(d - c->doms);
 		g = raw_sample_next(s);
 		memcpy(g->id, d->uuid, sizeof d->uuid);
 		read_record(c, recs[i], d, slow, now, g);
 		point_guest(g, d);
 	}
 	virDomainStatsRecordListFree(recs);
-	free(c->rec_dom);
-	c->rec_dom = rec_dom;
 	c->nrec_dom = (size_t)n;
 	/* Strings point into the cache: when the sweep moved it, point them
 	 * again. */
