@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -823,19 +822,6 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	return rc;
 }
 
-/* One thread per host polls, and each sleeps most of a refresh. glibc
- * would give each its own arena (up to eight per core), and every arena
- * keeps the memory of its thread's biggest poll: 2.7 MiB more at 50 hosts
- * for no CPU that bench/ could see. */
-static void
-few_malloc_arenas(void)
-{
-#ifdef M_ARENA_MAX
-	if (getenv("MALLOC_ARENA_MAX") == NULL)
-		mallopt(M_ARENA_MAX, 2);
-#endif
-}
-
 int
 main(int argc, char **argv)
 {
@@ -846,7 +832,6 @@ main(int argc, char **argv)
 	int			 rc;
 
 	setlocale(LC_ALL, "");
-	few_malloc_arenas();
 	memset(&g, 0, sizeof g);
 	argc = take_globals(argc, argv, &g);
 
