@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "backends/backend.h"
+#include "backends/kvm_events.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
 #include "backends/sshx.h"
@@ -797,6 +798,8 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->slow_s = bp->slow_refresh_s;
 	c->name = xstrdup(hc->name);
 
+	if (u.host[0] == '\0')
+		kvm_events_before_local_open();
 	/* No auth callbacks: crossvisor never prompts. */
 	uri = kvm_uri_for_open(hc->uri, &u);
 	c->conn = virConnectOpenAuth(uri, &auth, 0);

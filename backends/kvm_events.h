@@ -5,5 +5,6 @@
 
 void	kvm_events_start(void);
 void	kvm_events_stop(void);
+void	kvm_events_before_local_open(void);
 
 #endif
