@@ -83,6 +83,15 @@ floor_run() {
     rec "floor.$label.first" "$(kv first_ms "$out")"
 }
 
+# floor_keepalive_run LABEL URI... -- the floor again, each connection
+# kept alive on libvirt's event loop as crossvisor's are: its CPU only.
+floor_keepalive_run() {
+    local label=$1 out
+    shift
+    out=$(logged "floor -K $label" bench/floor -K -n "$REF" "$@")
+    rec "floor.$label.kacpu" "$(kv cpu_ms_per_refresh "$out")"
+}
+
 # guests_in FILE -- guests in a batch JSON line.
 guests_in() {
     e2e_python -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["guests"]))' "$1" 2>/dev/null || echo 0
@@ -182,6 +191,7 @@ kvm_fleet() {
     mapfile -t uris < <(bench_kvm_uris "$n" "$m" "$mode")
     say "$label: $n host(s) x $m guests ($mode), run $run/$RUNS"
     floor_run "$label" "${uris[@]}"
+    [ "$mode" != ssh ] || floor_keepalive_run "$label" "${uris[@]}"
     batch_run "$label" "$conf" "$delay" $((n * m)) "$n"
     [ -z "$virsh" ] || virsh_run "$label" "${uris[0]}"
     [ -z "$console" ] || console_run "$label" "$conf" "$n" "$keys"

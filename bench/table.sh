@@ -40,6 +40,7 @@ batch.1x1000-local.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.1x1000-local.pea
 floor.1x1000-ssh.cpu|floor: CPU per refresh|ms|-|||
 floor.1x1000-ssh.ssh|floor: its ssh, CPU per refresh|ms|-|||
 floor.1x1000-ssh.wall|floor: wall per refresh|ms|-|||
+floor.1x1000-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.1x1000-ssh.cpu||
 virsh.1x1000-ssh.cpu|virsh domstats: CPU per call (with its ssh)|ms|-|floor.1x1000-ssh.cpu||
 batch.1x1000-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.1x1000-ssh.cpu|1.3|
 batch.1x1000-ssh.ssh|batch: its ssh, CPU per refresh|ms|-|floor.1x1000-ssh.ssh||
@@ -53,6 +54,7 @@ floor.perguest.kept|floor: RSS kept per guest (libvirt's own)|B|-|||
 batch.perguest.kept|batch: RSS kept between refreshes per guest|B|<= 2048 B||| 2048
 #|KVM, 50 hosts x 100 guests, test+ssh://|||||
 floor.50x100-ssh.cpu|floor: CPU per refresh|ms|-|||
+floor.50x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.50x100-ssh.cpu||
 batch.50x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 console.50x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 floor.50x100-ssh.ssh|floor: its 50 ssh, CPU per refresh|ms|-|||
@@ -61,6 +63,7 @@ floor.50x100-ssh.peak|floor: peak RSS|KiB|-|||
 batch.50x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.50x100-ssh.peak|1.2|
 #|KVM, 100 hosts x 100 guests, test+ssh://|||||
 floor.100x100-ssh.cpu|floor: CPU per refresh|ms|-|||
+floor.100x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.100x100-ssh.cpu||
 batch.100x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 console.100x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 floor.100x100-ssh.peak|floor: peak RSS|KiB|-|||
