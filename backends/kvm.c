@@ -798,8 +798,8 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->slow_s = bp->slow_refresh_s;
 	c->name = xstrdup(hc->name);
 
-	if (u.host[0] == '\0')
-		kvm_events_before_local_open();
+	if (kvm_uri_in_process(&u))
+		kvm_events_before_in_process_open();
 	/* No auth callbacks: crossvisor never prompts. */
 	uri = kvm_uri_for_open(hc->uri, &u);
 	c->conn = virConnectOpenAuth(uri, &auth, 0);

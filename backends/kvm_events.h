@@ -5,6 +5,6 @@
 
 void	kvm_events_start(void);
 void	kvm_events_stop(void);
-void	kvm_events_before_local_open(void);
+void	kvm_events_before_in_process_open(void);
 
 #endif

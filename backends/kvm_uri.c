@@ -127,6 +127,15 @@ kvm_uri_is_ssh(const struct kvm_uri *u)
 	    strcmp(u->transport, "libssh2") == 0);
 }
 
+/* True when libvirt runs the driver in this process (test:///...), and so
+ * parses XML here; every other URI talks to a daemon and gets strings. */
+bool
+kvm_uri_in_process(const struct kvm_uri *u)
+{
+	return strcmp(u->driver, "test") == 0 && u->host[0] == '\0' &&
+	    u->transport[0] == '\0';
+}
+
 /* The URI to open: over +ssh, no_tty=1 is added so ssh never prompts on the
  * terminal crossvisor draws on. Returns an allocated string. */
 char *

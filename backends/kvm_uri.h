@@ -18,6 +18,7 @@ struct kvm_uri {
 
 int	kvm_uri_parse(const char *, struct kvm_uri *);
 bool	kvm_uri_is_ssh(const struct kvm_uri *);
+bool	kvm_uri_in_process(const struct kvm_uri *);
 char	*kvm_uri_for_open(const char *, const struct kvm_uri *);
 
 #endif

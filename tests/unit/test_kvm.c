@@ -39,10 +39,16 @@ uri_parts(void **state)
 	assert_string_equal(u.known_hosts, "/tmp/kh");
 	assert_true(u.no_tty);
 	assert_true(kvm_uri_is_ssh(&u));
+	assert_false(kvm_uri_in_process(&u));
 
 	assert_int_equal(kvm_uri_parse("test:///default", &u), 0);
 	assert_string_equal(u.host, "");
 	assert_false(kvm_uri_is_ssh(&u));
+	assert_true(kvm_uri_in_process(&u));
+	assert_int_equal(kvm_uri_parse("qemu:///system", &u), 0);
+	assert_false(kvm_uri_in_process(&u));
+	assert_int_equal(kvm_uri_parse("test+unix:///default", &u), 0);
+	assert_false(kvm_uri_in_process(&u));
 
 	assert_int_equal(kvm_uri_parse("qemu+ssh://[::1]:22/system", &u), 0);
 	assert_string_equal(u.host, "::1");
