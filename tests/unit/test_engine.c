@@ -706,8 +706,17 @@ hung_action_fails_in_time(void **state)
 	assert_true(fake[1].polls > before);
 	fake[0].hang_act = 0;
 	pthread_cond_broadcast(&fake_cond);
+	/* The abandoned thread is out of the call before quitting: its end
+	 * then fits quitting's grace on a loaded machine too, and nothing is
+	 * left behind to read the config freed below. */
+	while (fake[0].stuck != 0) {
+		pthread_mutex_unlock(&fake_lock);
+		nanosleep(&(struct timespec){ 0, 1000000L }, NULL);
+		pthread_mutex_lock(&fake_lock);
+	}
 	pthread_mutex_unlock(&fake_lock);
 	engine_free(e);
+	assert_false(engine_left_threads());
 	cfg_free(&c);
 }
 
