@@ -809,9 +809,10 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	stderr_capture_start(&sc);
 	e = engine_create(c, matrix, backend_find);
 	journal_start(e, c, true);
-	/* Guests first, verdicts as soon as the platforms are read; batch
-	 * and audit read the platform before a host is shown up. */
-	engine_defer_platform(e);
+	/* Guests first, verdicts as soon as the platforms and the guests'
+	 * OS are read; batch and audit read them before a host is shown
+	 * up. */
+	engine_guests_first(e);
 	engine_start(e);
 	/* The names for shell completion, written beside the console. */
 	fc = fleet_cache_start(engine_fleet(e), c->demo);

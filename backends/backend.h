@@ -37,6 +37,8 @@ struct raw_guest {
 	const char	*machine;	/* (borrowed) NULL */
 	const char	*heartbeat;	/* (borrowed) Hyper-V; NULL */
 	const char	*config_version; /* (borrowed) Hyper-V; NULL */
+	bool		 details_later;	/* OS, machine and the like come with
+					   the next poll: the verdict waits */
 	int		 generation;	/* Hyper-V 1 or 2; 0 unknown */
 	enum guest_state state;
 	enum guest_health health;
@@ -80,6 +82,9 @@ struct backend_params {
 	bool		 defer_platform; /* a platform read that takes a
 					   session of its own may be left
 					   to ops->platform */
+	bool		 defer_details;	/* the first poll may leave to the
+					   next what takes a call per guest
+					   (raw_guest.details_later) */
 };
 
 struct backend_ops {

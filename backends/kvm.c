@@ -1,6 +1,7 @@
 /* The KVM backend: libvirt, any URI. One virConnectGetAllDomainStats round
- * trip per poll; domain XML read once per domain and again when libvirt's
- * events say it changed. Runs on its host's poller thread; the callbacks
+ * trip per poll; domain XML read once per domain (from the second poll
+ * when the caller shows guests first) and again when libvirt's events say
+ * it changed. Runs on its host's poller thread; the callbacks
  * at the bottom run on the libvirt event thread and touch only atomics
  * and the dirty list. */
 #include <libvirt/libvirt.h>
@@ -68,6 +69,8 @@ struct backend_conn {
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
 	bool		 nowait;
+	bool		 defer_xml;		/* the first poll reads no XML */
+	bool		 xml_later;		/* this poll reads no XML */
 	const struct cfg_host *hc;		/* (borrowed) for the platform */
 	struct kvm_uri	 uri;
 	double		 timeout_s;
@@ -394,7 +397,7 @@ dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
 	}
 found:
 	d->seen = true;
-	if (!d->xml_ok)
+	if (!d->xml_ok && !c->xml_later)
 		dom_read_xml(d, dom);
 	return d;
 }
@@ -660,6 +663,8 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	/* The first two polls read every group, so rates exist at once. */
 	slow = c->polls < 2 ||
 	    now - c->last_slow_ns >= (uint64_t)(c->slow_s * 1e9);
+	/* A call per domain: the caller may want the guests shown first. */
+	c->xml_later = c->defer_xml && c->polls == 0;
 	c->polls++;
 	stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
 	    VIR_DOMAIN_STATS_INTERFACE;
@@ -693,6 +698,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 		memcpy(g->id, d->uuid, sizeof d->uuid);
 		read_record(c, recs[i], d, slow, now, g);
 		point_guest(g, d);
+		g->details_later = c->xml_later && !d->xml_ok;
 	}
 	virDomainStatsRecordListFree(recs);
 	c->nrec_dom = (size_t)n;
@@ -796,6 +802,8 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->agent_cb = -1;
 	c->nowait = true;
 	c->slow_s = bp->slow_refresh_s;
+	/* A remote host pays a round trip per domain; a local one, little. */
+	c->defer_xml = bp->defer_details && u.host[0] != '\0';
 	c->name = xstrdup(hc->name);
 
 	if (kvm_uri_in_process(&u))

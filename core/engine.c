@@ -117,7 +117,7 @@ struct engine {
 	size_t			 n;
 	pthread_t		 watchdog;
 	bool			 watching;
-	bool			 defer_platform;
+	bool			 guests_first;	/* see engine_guests_first */
 	atomic_size_t		 unsettled;	/* hosts not settled */
 	atomic_int		 platform_reads; /* deferred reads under way */
 	pthread_mutex_t		 lock;
@@ -276,6 +276,15 @@ str_same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+static void
+cert_pending(struct guest_cert *c, const char *why)
+{
+	c->status = CERT_UNKNOWN;
+	c->reason = why;
+	c->rule = SNAP_CERT_PENDING;
+	c->source = NULL;
+}
+
 /*
  * Working a verdict out costs more than the rest of a poll (patterns,
  * conditions, dates): a guest whose inputs are those of the last poll
@@ -371,8 +380,13 @@ build_sample(struct worker *w, int64_t latency_ms)
 			ci.os_idsrc = r->os_by_guest ? CERT_IDSRC_AGENT :
 			    CERT_IDSRC_METADATA;
 		next[i].os_idsrc = (int)ci.os_idsrc;
-		if (!cert_reuse(last, host_key == p->verdict_host, rp, &ci,
-		    r->id, &g.cert)) {
+		if (r->details_later) {
+			cert_pending(&g.cert, "waiting for the guest's "
+			    "details, read at the next refresh");
+			/* No source is -1: the next poll works it out. */
+			next[i].os_idsrc = -1;
+		} else if (!cert_reuse(last, host_key == p->verdict_host, rp,
+		    &ci, r->id, &g.cert)) {
 			cert_evaluate(p->eng->matrix, &ci, &cv);
 			cert_verdict_apply(&cv, &g.cert);
 		}
@@ -592,8 +606,10 @@ host_down(struct worker *w, const struct cv_err *err)
  * come up without it: its guests are shown at once, their verdicts pending,
  * and the platform is read once every host is settled (its first connect
  * and poll are over, well or not), so that these sessions never slow the
- * others' start. A connect made after that (a reconnect) reads the platform
- * before the host is shown up again, as batch and audit always do.
+ * others' start. So too what takes a call per guest (KVM: each domain's
+ * XML, for its OS): the first poll leaves it to the second. A connect made
+ * after that (a reconnect) reads it all before the host is shown up again,
+ * as batch and audit always do.
  */
 
 /* Wakes the pollers whose platform waits for the last host to settle. */
@@ -651,8 +667,9 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
-	bp.defer_platform = p->eng->defer_platform && p->ops->platform != NULL &&
+	bp.defer_platform = p->eng->guests_first && p->ops->platform != NULL &&
 	    hosts_unsettled(p->eng);
+	bp.defer_details = p->eng->guests_first && hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
 	if (*rc == -1)
@@ -674,13 +691,9 @@ verdicts_pending(struct host_snap *s)
 {
 	size_t	i;
 
-	for (i = 0; i < s->nguests; i++) {
-		s->guests[i].cert.status = CERT_UNKNOWN;
-		s->guests[i].cert.reason = "waiting for the host platform, "
-		    "read once every host is shown up or down";
-		s->guests[i].cert.rule = SNAP_CERT_PENDING;
-		s->guests[i].cert.source = NULL;
-	}
+	for (i = 0; i < s->nguests; i++)
+		cert_pending(&s->guests[i].cert, "waiting for the host "
+		    "platform, read once every host is shown up or down");
 }
 
 /*
@@ -1007,9 +1020,9 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 
 /* The console's start-up: see all_settled. Before engine_start. */
 void
-engine_defer_platform(struct engine *e)
+engine_guests_first(struct engine *e)
 {
-	e->defer_platform = true;
+	e->guests_first = true;
 }
 
 void

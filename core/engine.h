@@ -22,7 +22,7 @@ struct cert_matrix;
 
 struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 		     engine_backend_fn *);
-void		 engine_defer_platform(struct engine *);
+void		 engine_guests_first(struct engine *);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);
 bool		 engine_left_threads(void);

@@ -7,8 +7,10 @@
 #   1. kvm-a is shown up with its guests at once, its platform "pending",
 #      every verdict "[ .. ]" and counted as pending on the summary line:
 #      no badge is worked out without the platform;
+#      (the guests' OS, a round trip per guest, is read at kvm-a's second
+#      poll: the first screen may show them without it);
 #   2. once the blackhole is shown down (its connect timed out), kvm-a's
-#      platform is read and the badges follow;
+#      platform is read and the badges follow, beside every guest's OS;
 #   3. batch and audit read the platform before they show a host: no line
 #      of theirs has a pending verdict.
 set -eu
@@ -60,6 +62,8 @@ if grep -q -E '^(▾|-)hole +kvm +connecting' "$TUI_TMP/screen"; then
     if grep -q -E '^ [├└]─ .*\[(CERT|COND|COMM| \?\? |UNSUP)\]' "$TUI_TMP/screen"; then
         e2e_fail "a badge is shown before the platform is known"
     fi
+    n=$(grep -c -E '^ [├└]─ .*\[ \.\. \] +- *$' "$TUI_TMP/screen" || true)
+    echo "info: $n of $NGUESTS guest rows on the first screen without their OS yet"
 else
     # The blackhole's connect is over already: only on a machine so slow
     # that kvm-a took CONNECT_TIMEOUT s to come up.
@@ -72,6 +76,13 @@ tui_wait "^(▾|-)kvm-a +kvm +up .*$PLATFORM" $((2 * CONNECT_TIMEOUT + 10))
 tui_wait '^ [├└]─ .*\[(CERT|COND|COMM| \?\? |UNSUP)\]' 5
 e2e_pass "kvm-a shows platform $PLATFORM and badges $(( $(e2e_now_ms) - t0 )) ms after start"
 tui_capture
+for os in 'tg-0001 .*Red Hat Enterprise Linux 8\.8' 'tg-0004 .*Windows Server 2022'; do
+    if grep -q -E "^ [├└]─ .*$os" "$TUI_TMP/screen"; then
+        e2e_pass "guest row shows its OS: ${os/ .\*/ ... }"
+    else
+        e2e_fail "no guest row matches '$os'"
+    fi
+done
 tui_gone '\[ \.\. \]'
 tui_gone '^cert .* pending'
 tui_gone '^(▾|-)hole +kvm +connecting'

@@ -45,9 +45,13 @@ static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 static int		 fake_alternate; /* the guests swap places each poll */
+static int		 fake_details;	/* the first poll may leave the OS;
+					   fake0's next one holds until
+					   released */
 
 struct backend_conn {
 	int	host;
+	bool	details_later;
 };
 
 static int
@@ -65,6 +69,7 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return cv_err_set(err, CV_E_CONNECT, "refused by fake");
 	*out = xcalloc(1, sizeof **out);
 	(*out)->host = i;
+	(*out)->details_later = fake_details && bp->defer_details;
 	strcpy(rh->hypervisor, "FAKE 1.0");
 	if (fake_defer && bp->defer_platform)
 		rh->platform_later = true;
@@ -92,7 +97,9 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	struct fake_host	*f = &fake[c->host];
 	struct raw_guest	*g;
 	int			 n;
+	bool			 later = c->details_later;
 
+	c->details_later = false;
 	pthread_mutex_lock(&fake_lock);
 	if (f->hang_once == 1) {
 		/* Only a release (hang_once = 0) ends this one. */
@@ -109,6 +116,8 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 		return cv_err_set(err, CV_E_CONNECT, "link lost");
 	}
 	n = ++f->polls;
+	if (later && c->host == 0)
+		f->hang_poll = 1;
 	pthread_mutex_unlock(&fake_lock);
 
 	s->n = 0;
@@ -123,8 +132,9 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	strcpy(g->id, "uuid-a");
 	g->name = "alpha";
 	pthread_mutex_lock(&fake_lock);
-	g->os_id = fake_os_id;
+	g->os_id = later ? NULL : fake_os_id;
 	pthread_mutex_unlock(&fake_lock);
+	g->details_later = later;
 	g->state = GUEST_RUNNING;
 	g->have = RAW_VCPUS | RAW_CPU_TIME;
 	g->vcpus = 1;
@@ -135,6 +145,7 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	strcpy(g->id, "uuid-b");
 	g->name = "beta";
 	g->state = GUEST_SHUTOFF;
+	g->details_later = later;
 	return 0;
 }
 
@@ -212,6 +223,7 @@ make_cfg(struct cfg *c, bool read_only)
 	fake_defer = fake_platform_fail = 0;
 	fake_os_id = NULL;
 	fake_alternate = 0;
+	fake_details = 0;
 }
 
 /* Waits (bounded) until host i's snapshot satisfies the predicate. */
@@ -411,7 +423,7 @@ platform_read_after_every_connect(void **state)
 	fake_defer = 1;
 	fake[1].hang_open = 1;
 	e = engine_create(&c, NULL, fake_find);
-	engine_defer_platform(e);
+	engine_guests_first(e);
 	engine_start(e);
 	h = wait_host(e, 0, is_up);
 	assert_pending(h);
@@ -448,7 +460,7 @@ platform_unread_or_not_deferred(void **state)
 	fake_defer = 1;
 	fake_platform_fail = 1;
 	e = engine_create(&c, NULL, fake_find);
-	engine_defer_platform(e);
+	engine_guests_first(e);
 	engine_start(e);
 	h = wait_host(e, 0, platform_settled);
 	assert_null(h->platform);
@@ -464,6 +476,69 @@ platform_unread_or_not_deferred(void **state)
 	assert_false(h->platform_pending);
 	assert_string_equal(h->platform, "rhel-9.4");
 	assert_false(snap_cert_pending(&h->guests[0]));
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+static bool
+details_pending(const struct guest_snap *g)
+{
+	return snap_cert_pending(g) && strstr(g->cert.reason, "guest's") !=
+	    NULL;
+}
+
+static bool
+details_read(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->polls >= 2 && h->nguests == 2 &&
+	    !snap_cert_pending(&h->guests[0]) &&
+	    !snap_cert_pending(&h->guests[1]);
+}
+
+/* The console's start-up again: a first poll that leaves the guests' OS
+ * to the next shows them at once, their verdicts pending; the next poll
+ * works the verdicts out, also for a guest whose OS stays unknown (beta),
+ * whose inputs are those of the pending poll. Batch never waits. */
+static void
+details_follow_at_next_poll(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake_details = 1;
+	fake_os_id = "rhel9.4";
+	e = engine_create(&c, NULL, fake_find);
+	engine_guests_first(e);
+	engine_start(e);
+	h = wait_host(e, 0, is_up);
+	assert_int_equal(h->polls, 1);
+	assert_int_equal(h->nguests, 2);
+	assert_string_equal(h->guests[0].name, "alpha");
+	assert_null(h->guests[0].os_id);
+	assert_true(details_pending(&h->guests[0]));
+	assert_true(details_pending(&h->guests[1]));
+	snap_unref(h);
+	pthread_mutex_lock(&fake_lock);
+	fake[0].hang_poll = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, details_read);
+	assert_string_equal(h->guests[0].os_id, "rhel9.4");
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+
+	make_cfg(&c, false);
+	fake_details = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_start(e);
+	h = wait_host(e, 0, is_up);
+	assert_false(snap_cert_pending(&h->guests[0]));
+	assert_false(snap_cert_pending(&h->guests[1]));
 	snap_unref(h);
 	engine_free(e);
 	cfg_free(&c);
@@ -729,6 +804,7 @@ main(void)
 		cmocka_unit_test(rates_survive_a_new_order),
 		cmocka_unit_test(platform_read_after_every_connect),
 		cmocka_unit_test(platform_unread_or_not_deferred),
+		cmocka_unit_test(details_follow_at_next_poll),
 		cmocka_unit_test(down_host_does_not_stop_others),
 		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
 		cmocka_unit_test(actions_reach_the_backend),

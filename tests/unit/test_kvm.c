@@ -136,7 +136,7 @@ platform_ids(void **state)
 /* ---- the backend on the test driver ---- */
 
 static struct cfg_host	host;
-static struct backend_params params = { 5.0, 10.0, 10.0, false };
+static struct backend_params params = { 5.0, 10.0, 10.0, false, false };
 
 static int
 setup_host(void **state)
