@@ -72,6 +72,9 @@ struct raw_host {
 	int		 logical_cpus;		/* 0 unknown */
 	bool		 platform_later;	/* open left the platform to
 						   ops->platform */
+	bool		 platform_retry;	/* its read failed on the way
+						   (SSH): ops->platform may
+						   try again later */
 };
 
 /* Settings from the top level of the config that backends need. */

@@ -726,6 +726,7 @@ read_platform(const struct cfg_host *hc, const struct kvm_uri *u,
 	FILE			*f;
 
 	cv_err_clear(&err);
+	rh->platform_retry = false;
 	if (u->host[0] == '\0') {
 		if ((f = fopen("/etc/os-release", "r")) == NULL)
 			f = fopen("/usr/lib/os-release", "r");
@@ -746,12 +747,18 @@ read_platform(const struct cfg_host *hc, const struct kvm_uri *u,
 		t.timeout_s = timeout;
 		if (sshx_run(&t, "cat /etc/os-release 2>/dev/null || "
 		    "cat /usr/lib/os-release", OS_RELEASE_MAX, &text, &len,
-		    &status, &err) == -1)
+		    &status, &err) == -1) {
 			text = NULL;
+			rh->platform_retry = true;
+		}
 	} else
 		cv_err_set(&err, CV_E_UNSUPPORTED, "transport '%s' has no SSH",
 		    u->transport[0] ? u->transport : "tls");
-	if (text == NULL || platform_from_os_release(text, rh->platform,
+	if (rh->platform_retry)
+		snprintf(rh->notice, sizeof rh->notice, "host platform not "
+		    "read (%.160s); trying again later, or set platform = in "
+		    "the config", err.msg);
+	else if (text == NULL || platform_from_os_release(text, rh->platform,
 	    sizeof rh->platform) == -1)
 		snprintf(rh->notice, sizeof rh->notice, "host platform not "
 		    "detected (%.180s); set platform = in the config",

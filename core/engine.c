@@ -47,6 +47,8 @@ struct worker {
 	struct backend_conn	*conn;
 	struct raw_host		 rh;
 	struct raw_sample	 sample;
+	uint64_t		 platform_retry_ms; /* monotonic; 0 none */
+	double			 platform_backoff;  /* seconds, the next */
 };
 
 enum call_end {
@@ -574,13 +576,13 @@ run_actions(struct worker *w, bool *any)
  * three quarters and all at random (so hosts that failed together do not
  * all retry together, and no wait is past the cap). */
 static double
-backoff_next(struct poller *p)
+backoff_next(struct poller *p, double *backoff)
 {
 	double	max = p->eng->cfg->backoff_max;
-	double	nominal = p->backoff < max ? p->backoff : max;
+	double	nominal = *backoff < max ? *backoff : max;
 	double	jitter = (double)(rand_r(&p->seed) % 1000) / 1000.0;
 
-	p->backoff = nominal * 2 < max ? nominal * 2 : max;
+	*backoff = nominal * 2 < max ? nominal * 2 : max;
 	return nominal * (1.0 - jitter * 0.25);
 }
 
@@ -655,6 +657,23 @@ say_notice(struct poller *p, const struct raw_host *rh)
 	}
 }
 
+/*
+ * A platform read that failed on its way (SSH: no answer, a timeout) is
+ * tried again later, spaced as reconnections are, until it is read or the
+ * host reconnects. Until then the verdicts say the platform is unknown.
+ */
+static void
+platform_retry_plan(struct worker *w)
+{
+	struct poller	*p = w->p;
+
+	w->platform_retry_ms = 0;
+	if (!w->rh.platform_retry || p->ops->platform == NULL)
+		return;
+	w->platform_retry_ms = clock_mono_ms() +
+	    (uint64_t)(backoff_next(p, &w->platform_backoff) * 1000);
+}
+
 static enum call_end
 connect_host(struct worker *w, struct cv_err *err, int *rc)
 {
@@ -682,6 +701,8 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	p->rh = w->rh;
 	pthread_mutex_unlock(&p->lock);
 	say_notice(p, &w->rh);
+	w->platform_backoff = BACKOFF_MIN;
+	platform_retry_plan(w);
 	return end;
 }
 
@@ -751,6 +772,7 @@ platform_host(struct worker *w)
 	 * them may be reused. */
 	p->verdict_host = 0;
 	say_notice(p, &w->rh);
+	platform_retry_plan(w);
 	return end;
 }
 
@@ -805,7 +827,8 @@ retry_later(struct worker *w, const struct cv_err *err)
 
 	host_down(w, err);
 	refuse_queued(p, err->msg);
-	wait_until(p, clock_mono_ms() + (uint64_t)(backoff_next(p) * 1000),
+	wait_until(p, clock_mono_ms() +
+	    (uint64_t)(backoff_next(p, &p->backoff) * 1000),
 	    false);
 }
 
@@ -847,6 +870,11 @@ poller_main(void *arg)
 				continue;
 			}
 			p->backoff = BACKOFF_MIN;
+		}
+		if (w->platform_retry_ms != 0 &&
+		    clock_mono_ms() >= w->platform_retry_ms) {
+			w->platform_retry_ms = 0;
+			w->rh.platform_later = true;
 		}
 		if (w->rh.platform_later && !hosts_unsettled(p->eng) &&
 		    platform_slot_take(p)) {

@@ -43,6 +43,8 @@ static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
 static struct fake_host	fake[2];
 static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
+static int		fake_platform_flaky;	/* reads failing on the way */
+static int		fake_platform_reads;
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 static int		 fake_alternate; /* the guests swap places each poll */
 static int		 fake_details;	/* the first poll may leave the OS;
@@ -81,9 +83,20 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 static int
 fake_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
 {
+	bool	flaky;
+
 	(void)c;
 	(void)err;
-	if (fake_platform_fail)
+	pthread_mutex_lock(&fake_lock);
+	fake_platform_reads++;
+	flaky = fake_platform_flaky > 0;
+	if (flaky)
+		fake_platform_flaky--;
+	pthread_mutex_unlock(&fake_lock);
+	rh->platform_retry = flaky;
+	if (flaky)
+		strcpy(rh->notice, "host platform not read (timeout)");
+	else if (fake_platform_fail)
 		strcpy(rh->notice, "host platform not detected");
 	else
 		strcpy(rh->platform, "rhel-9.4");
@@ -221,6 +234,7 @@ make_cfg(struct cfg *c, bool read_only)
 	}
 	memset(fake, 0, sizeof fake);
 	fake_defer = fake_platform_fail = 0;
+	fake_platform_flaky = fake_platform_reads = 0;
 	fake_os_id = NULL;
 	fake_alternate = 0;
 	fake_details = 0;
@@ -479,6 +493,69 @@ platform_unread_or_not_deferred(void **state)
 	snap_unref(h);
 	engine_free(e);
 	cfg_free(&c);
+}
+
+static bool
+polled_often(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->polls >= 10;
+}
+
+static bool
+platform_known(const struct host_snap *h)
+{
+	return platform_settled(h) && h->platform != NULL;
+}
+
+/* A read that failed on its way (no answer, a timeout) is tried again
+ * until the platform is known: the verdicts do not stay unknown until a
+ * reconnect. A platform that is not there (no os-release) is not. */
+static void
+platform_read_again_after_failing_on_the_way(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+	int			 reads;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake_defer = 1;
+	fake_platform_flaky = 4;
+	e = engine_create(&c, NULL, fake_find);
+	engine_guests_first(e);
+	engine_start(e);
+	h = wait_host(e, 0, platform_known);
+	assert_string_equal(h->platform, "rhel-9.4");
+	snap_unref(h);
+	h = wait_host(e, 1, platform_known);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+	pthread_mutex_lock(&fake_lock);
+	reads = fake_platform_reads;
+	pthread_mutex_unlock(&fake_lock);
+	assert_int_equal(reads, 6);
+
+	make_cfg(&c, false);
+	fake_defer = 1;
+	fake_platform_fail = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_guests_first(e);
+	engine_start(e);
+	h = wait_host(e, 0, platform_settled);
+	snap_unref(h);
+	/* Room for retries, were there any: a few times backoff_max. */
+	h = wait_host(e, 0, polled_often);
+	snap_unref(h);
+	h = wait_host(e, 1, polled_often);
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+	pthread_mutex_lock(&fake_lock);
+	reads = fake_platform_reads;
+	pthread_mutex_unlock(&fake_lock);
+	assert_int_equal(reads, 2);
 }
 
 static bool
@@ -804,6 +881,7 @@ main(void)
 		cmocka_unit_test(rates_survive_a_new_order),
 		cmocka_unit_test(platform_read_after_every_connect),
 		cmocka_unit_test(platform_unread_or_not_deferred),
+		cmocka_unit_test(platform_read_again_after_failing_on_the_way),
 		cmocka_unit_test(details_follow_at_next_poll),
 		cmocka_unit_test(down_host_does_not_stop_others),
 		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
