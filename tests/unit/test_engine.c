@@ -258,6 +258,9 @@ wait_host(struct engine *e, size_t i, bool (*pred)(const struct host_snap *))
 			return h;
 		fleet_wait(f, fleet_gen(f), 50);
 	}
+	/* The failure ends the test here: its engine must not go on
+	 * polling into the next tests, which share the fakes. */
+	engine_free(e);
 	fail_msg("host %zu never reached the state", i);
 	return NULL;
 }
