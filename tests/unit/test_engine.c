@@ -410,6 +410,17 @@ verdict_follows_guest_inputs(void **state)
 	cfg_free(&c);
 }
 
+/* An engine started as the console starts it: guests first. */
+static struct engine *
+console_engine(const struct cfg *c)
+{
+	struct engine	*e = engine_create(c, NULL, fake_find);
+
+	engine_guests_first(e);
+	engine_start(e);
+	return e;
+}
+
 static void
 assert_pending(const struct host_snap *h)
 {
@@ -439,9 +450,7 @@ platform_read_after_every_connect(void **state)
 	c.connect_timeout = 10;
 	fake_defer = 1;
 	fake[1].hang_open = 1;
-	e = engine_create(&c, NULL, fake_find);
-	engine_guests_first(e);
-	engine_start(e);
+	e = console_engine(&c);
 	h = wait_host(e, 0, is_up);
 	assert_pending(h);
 	snap_unref(h);
@@ -476,9 +485,7 @@ platform_unread_or_not_deferred(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_fail = 1;
-	e = engine_create(&c, NULL, fake_find);
-	engine_guests_first(e);
-	engine_start(e);
+	e = console_engine(&c);
 	h = wait_host(e, 0, platform_settled);
 	assert_null(h->platform);
 	snap_unref(h);
@@ -525,9 +532,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_flaky = 4;
-	e = engine_create(&c, NULL, fake_find);
-	engine_guests_first(e);
-	engine_start(e);
+	e = console_engine(&c);
 	h = wait_host(e, 0, platform_known);
 	assert_string_equal(h->platform, "rhel-9.4");
 	snap_unref(h);
@@ -543,9 +548,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_fail = 1;
-	e = engine_create(&c, NULL, fake_find);
-	engine_guests_first(e);
-	engine_start(e);
+	e = console_engine(&c);
 	h = wait_host(e, 0, platform_settled);
 	snap_unref(h);
 	/* Room for retries, were there any: a few times backoff_max. */
@@ -571,9 +574,7 @@ details_pending(const struct guest_snap *g)
 static bool
 details_read(const struct host_snap *h)
 {
-	return h->state == HOST_UP && h->polls >= 2 && h->nguests == 2 &&
-	    !snap_cert_pending(&h->guests[0]) &&
-	    !snap_cert_pending(&h->guests[1]);
+	return h->polls >= 2 && platform_settled(h);
 }
 
 /* The console's start-up again: a first poll that leaves the guests' OS
@@ -591,9 +592,7 @@ details_follow_at_next_poll(void **state)
 	make_cfg(&c, false);
 	fake_details = 1;
 	fake_os_id = "rhel9.4";
-	e = engine_create(&c, NULL, fake_find);
-	engine_guests_first(e);
-	engine_start(e);
+	e = console_engine(&c);
 	h = wait_host(e, 0, is_up);
 	assert_int_equal(h->polls, 1);
 	assert_int_equal(h->nguests, 2);
