@@ -121,6 +121,13 @@ quiet(void *arg, virErrorPtr e)
 	(void)e;
 }
 
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] URI...\n");
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,16 +151,12 @@ main(int argc, char **argv)
 			parallel_only = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] "
-			    "URI...\n");
-			return 2;
+			return usage();
 		}
 	}
 	n = argc - optind;
-	if (n < 1 || refreshes < 1) {
-		fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] URI...\n");
-		return 2;
-	}
+	if (n < 1 || refreshes < 1)
+		return usage();
 	virSetErrorFunc(NULL, quiet);
 	if (virInitialize() < 0)
 		return 1;
