@@ -95,7 +95,7 @@ deps:
 unit-bins: $(UNIT_BINS)
 
 check: deps
-	@$(MAKE) --no-print-directory all unit-bins tests/docs/names
+	@$(MAKE) --no-print-directory all unit-bins bench-bins tests/docs/names
 	@sh tests/run_unit.sh $(UNIT_BINS)
 	@$(MAKE) --no-print-directory lint headers
 	@bash tests/docs/run.sh

@@ -46,7 +46,8 @@ main(int argc, char **argv)
 	static char			 name[] = "hv-bench", type[] = "hyperv";
 	static char			 transport[] = "local";
 	const struct backend_ops	*ops = backend_find("hyperv");
-	struct backend_params		 bp = { 60, 3600, 60, false };
+	struct backend_params		 bp = { .timeout_s = 60,
+	    .slow_refresh_s = 3600, .call_timeout_s = 60 };
 	struct backend_conn		*conn;
 	struct raw_sample		 s;
 	struct raw_host			 rh;

@@ -136,7 +136,8 @@ platform_ids(void **state)
 /* ---- the backend on the test driver ---- */
 
 static struct cfg_host	host;
-static struct backend_params params = { 5.0, 10.0, 10.0, false, false };
+static struct backend_params params = { .timeout_s = 5.0,
+    .slow_refresh_s = 10.0, .call_timeout_s = 10.0 };
 
 static int
 setup_host(void **state)
