@@ -15,6 +15,7 @@
 
 #include "backends/backend.h"
 #include "backends/kvm_events.h"
+#include "backends/kvm_glib.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
 #include "backends/sshx.h"
@@ -308,23 +309,15 @@ dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
 }
 
 /* The domain's UUID as libvirt writes it, without its printf: this runs
- * for every guest on every poll (a tenth of a 1000-guest poll). */
+ * for every guest on every poll that checks identities. */
 static int
 uuid_string(virDomainPtr dom, char out[VIR_UUID_STRING_BUFLEN])
 {
-	static const char	 hex[] = "0123456789abcdef";
-	unsigned char		 raw[VIR_UUID_BUFLEN];
-	size_t			 i, o = 0;
+	unsigned char	raw[VIR_UUID_BUFLEN];
 
 	if (virDomainGetUUID(dom, raw) != 0)
 		return -1;
-	for (i = 0; i < VIR_UUID_BUFLEN; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			out[o++] = '-';
-		out[o++] = hex[raw[i] >> 4];
-		out[o++] = hex[raw[i] & 0xf];
-	}
-	out[o] = '\0';
+	kvm_uuid_format(raw, out);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The KVM backend: URI and domain XML parsing, OS names, platform ids, and
  * the backend itself against libvirt's in-process test driver on the demo
  * fleet file (no daemon needed). */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <libvirt/libvirt.h>
 
 #include "backends/backend.h"
 #include "backends/kvm_events.h"
+#include "backends/kvm_glib.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
 #include "core/conf.h"
@@ -265,6 +268,55 @@ registry_slots_all_set(void **state)
 	}
 }
 
+#define UUID_ARGS(a)	a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], \
+			a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]
+
+/* libvirt formats UUIDs through the executable's g_snprintf (kvm_glib.c),
+ * which must give what printf gives, for a UUID and for anything else. */
+static void
+glib_snprintf_as_printf(void **state)
+{
+	static const unsigned char raw[KVM_UUID_BYTES] = { 0x66, 0x95, 0xeb,
+	    0x01, 0xf6, 0xa4, 0x83, 0x04, 0x79, 0xaa, 0x97, 0xf2, 0x50, 0x2e,
+	    0x19, 0x3f };
+	int		 odd[KVM_UUID_BYTES] = { 1, 2, 3, 0x100, 5, 6, 7, 8, 9,
+	    10, 11, 12, 13, 14, 15, 16 };
+	char		 a[64], b[64];
+	virConnectPtr	 conn;
+	virDomainPtr	 dom;
+	void		*self;
+
+	(void)state;
+	assert_non_null(self = dlopen(NULL, RTLD_LAZY));
+	assert_ptr_equal(dlsym(self, "g_snprintf"), (void *)g_snprintf);
+	dlclose(self);
+	assert_int_equal(kvm_glib_slices_malloc(), 1);
+
+	/* The test driver's own domain. */
+	assert_non_null(conn = virConnectOpen("test:///default"));
+	assert_non_null(dom = virDomainLookupByName(conn, "test"));
+	assert_int_equal(virDomainGetUUIDString(dom, a), 0);
+	assert_string_equal(a, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+	virDomainFree(dom);
+	virConnectClose(conn);
+	kvm_uuid_format(raw, b);
+	assert_string_equal(b, a);
+
+	assert_int_equal(g_snprintf(a, sizeof a, KVM_UUID_FORMAT,
+	    UUID_ARGS(raw)), 36);
+	assert_string_equal(a, b);
+	assert_int_equal(g_snprintf(a, sizeof a, KVM_UUID_FORMAT,
+	    UUID_ARGS(odd)), snprintf(b, sizeof b, KVM_UUID_FORMAT,
+	    UUID_ARGS(odd)));
+	assert_string_equal(a, b);
+	assert_int_equal(g_snprintf(a, 10, KVM_UUID_FORMAT, UUID_ARGS(raw)),
+	    36);
+	assert_string_equal(a, "6695eb01-");
+	assert_int_equal(g_snprintf(a, sizeof a, "%s-%d", "x", 42), 4);
+	assert_string_equal(a, "x-42");
+	assert_int_equal(g_snprintf(NULL, 0, "%d", 12345), 5);
+}
+
 int
 main(void)
 {
@@ -277,6 +329,7 @@ main(void)
 		    setup_host, teardown_host),
 		cmocka_unit_test(bad_uri_is_an_error_line),
 		cmocka_unit_test(registry_slots_all_set),
+		cmocka_unit_test(glib_snprintf_as_printf),
 	};
 	int	rc;
 
