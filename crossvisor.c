@@ -340,8 +340,21 @@ journal_start(struct engine *e, const struct cfg *c, bool console)
 
 /* ---- batch ---- */
 
+static bool
+verdicts_waiting(const struct host_snap *h)
+{
+	size_t	i;
+
+	if (h->platform_pending)
+		return true;
+	for (i = 0; i < h->nguests; i++)
+		if (snap_cert_pending(&h->guests[i]))
+			return true;
+	return false;
+}
+
 /* Ready when every host has been polled polls times (twice for batch, so
- * rates exist) or has failed. */
+ * rates exist) with every verdict worked out, or has failed. */
 static bool
 fleet_ready(struct fleet *f, unsigned polls)
 {
@@ -352,7 +365,8 @@ fleet_ready(struct fleet *f, unsigned polls)
 	fleet_acquire(f, &v);
 	for (i = 0; i < v.n && ready; i++)
 		ready = v.hosts[i] != NULL && (v.hosts[i]->state == HOST_DOWN ||
-		    v.hosts[i]->polls >= polls);
+		    (v.hosts[i]->polls >= polls &&
+		    !verdicts_waiting(v.hosts[i])));
 	fleet_view_release(&v);
 	return ready;
 }
@@ -441,6 +455,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	c->refresh = delay;
 
 	e = engine_create(c, matrix, backend_find);
+	engine_platforms_last(e);
 	journal_start(e, c, false);
 	engine_start(e);
 	fc = fleet_cache_start(engine_fleet(e), c->demo);
@@ -506,6 +521,7 @@ cmd_audit(int argc, char **argv, struct cfg *c,
 	need_hosts(c);
 
 	e = engine_create(c, matrix, backend_find);
+	engine_platforms_last(e);
 	engine_start(e);
 	wait_ready(engine_fleet(e), 1, (uint64_t)((c->refresh +
 	    c->connect_timeout + c->poll_timeout) * 1000) + 500);

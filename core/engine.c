@@ -119,6 +119,7 @@ struct engine {
 	size_t			 n;
 	pthread_t		 watchdog;
 	bool			 watching;
+	bool			 platforms_last; /* see all_settled */
 	bool			 guests_first;	/* see engine_guests_first */
 	atomic_size_t		 unsettled;	/* hosts not settled */
 	atomic_int		 platform_reads; /* deferred reads under way */
@@ -603,17 +604,17 @@ host_down(struct worker *w, const struct cv_err *err)
 
 /*
  * Start-up. Every host connects at once, and a connect is what the machine
- * pays most for (an SSH handshake, some CPU on both ends). The console lets
- * a host whose platform takes another session (KVM over SSH: os-release)
- * come up without it: its guests are shown at once, their verdicts pending,
- * and the platform is read once every host is settled (its first connect
- * and poll are over, well or not), so that these sessions never slow the
- * others' start. So too what takes a call per guest (KVM: each domain's
- * XML, for its OS): the first poll leaves it to the second. A connect made
- * after that (a reconnect) reads it all before the host is shown up again,
- * as batch and audit always do.
+ * pays most for (an SSH handshake, some CPU on both ends). A host whose
+ * platform takes another session (KVM over SSH: os-release) connects
+ * without it, its verdicts pending, and the platform is read once every
+ * host is settled (its first connect and poll are over, well or not): at
+ * 100 hosts, twice the handshakes at once left connects past their
+ * timeout, hosts shown down that were not. The console goes further and
+ * shows a host's guests at once: what takes a call per guest (KVM: each
+ * domain's XML, for its OS) the first poll leaves to the second. A connect
+ * made after that (a reconnect) reads it all before the host is shown up
+ * again.
  */
-
 /* Wakes the pollers whose platform waits for the last host to settle. */
 static void
 all_settled(struct engine *e)
@@ -686,8 +687,8 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
-	bp.defer_platform = p->eng->guests_first && p->ops->platform != NULL &&
-	    hosts_unsettled(p->eng);
+	bp.defer_platform = p->eng->platforms_last &&
+	    p->ops->platform != NULL && hosts_unsettled(p->eng);
 	bp.defer_details = p->eng->guests_first && hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
@@ -1046,10 +1047,18 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	return e;
 }
 
-/* The console's start-up: see all_settled. Before engine_start. */
+/* Start-ups (see all_settled), before engine_start. Batch and audit: */
+void
+engine_platforms_last(struct engine *e)
+{
+	e->platforms_last = true;
+}
+
+/* The console's. */
 void
 engine_guests_first(struct engine *e)
 {
+	e->platforms_last = true;
 	e->guests_first = true;
 }
 

@@ -22,6 +22,7 @@ struct cert_matrix;
 
 struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 		     engine_backend_fn *);
+void		 engine_platforms_last(struct engine *);
 void		 engine_guests_first(struct engine *);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);

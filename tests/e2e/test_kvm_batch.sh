@@ -26,6 +26,20 @@ CV_TIMEOUT=90 cv_run batch-json -c "$CONF" batch -n 2 --format json
 e2e_assert_eq "batch --format json exit status ($CV_MS ms; stderr: $(cv_err1))" 0 "$CV_RC"
 e2e_assert_eq "batch -n 2 --format json line count" 2 "$(grep -c . "$CV_OUT" || true)"
 
+# Batch reads the platforms after every host has connected, yet its first
+# line already has them, and no verdict in it is pending.
+e2e_check_py "$CV_OUT" "$(e2e_local_platform)" <<'PY'
+import json, sys
+out, platform = sys.argv[1:3]
+d = json.loads(open(out).readline())
+hosts = {h["name"]: h for h in d.get("hosts", [])}
+print(("ok: " if hosts.get("kvm-e2e", {}).get("platform") == platform else "FAIL: ") +
+      "first line: host kvm-e2e platform %r, saw %r" % (platform, hosts.get("kvm-e2e", {}).get("platform")))
+pending = [g.get("name") for g in d.get("guests", []) if (g.get("cert") or {}).get("rule") == "pending"]
+print(("ok: " if not pending else "FAIL: ") +
+      "first line: no verdict pending, saw %d (%s)" % (len(pending), ", ".join(map(str, pending[:3]))))
+PY
+
 # The last refresh carries rates over a full period; check it in depth, and
 # that each line is a complete document.
 e2e_check_py "$CV_OUT" "$NODE.manifest" "$GUEST" "$(e2e_local_platform)" <<'PY'

@@ -473,7 +473,8 @@ platform_read_after_every_connect(void **state)
 }
 
 /* A platform that cannot be read leaves the verdicts to say so, never
- * pending; batch and audit (no deferral) see no pending verdict at all. */
+ * pending; an engine with no start-up of its own (act's) reads it at
+ * connect. */
 static void
 platform_unread_or_not_deferred(void **state)
 {
@@ -580,7 +581,8 @@ details_read(const struct host_snap *h)
 /* The console's start-up again: a first poll that leaves the guests' OS
  * to the next shows them at once, their verdicts pending; the next poll
  * works the verdicts out, also for a guest whose OS stays unknown (beta),
- * whose inputs are those of the pending poll. Batch never waits. */
+ * whose inputs are those of the pending poll. Batch's start-up reads them
+ * at the first poll. */
 static void
 details_follow_at_next_poll(void **state)
 {
@@ -614,10 +616,52 @@ details_follow_at_next_poll(void **state)
 	make_cfg(&c, false);
 	fake_details = 1;
 	e = engine_create(&c, NULL, fake_find);
+	engine_platforms_last(e);
 	engine_start(e);
 	h = wait_host(e, 0, is_up);
 	assert_false(snap_cert_pending(&h->guests[0]));
 	assert_false(snap_cert_pending(&h->guests[1]));
+	snap_unref(h);
+	engine_free(e);
+	cfg_free(&c);
+}
+
+/* Batch's and audit's start-up: no platform is read while a host still
+ * connects, so that a second session per host never slows the connects;
+ * the guests' details come with the first poll. */
+static void
+batch_reads_platforms_after_every_connect(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	c.connect_timeout = 10;
+	fake_defer = 1;
+	fake_details = 1;
+	fake_os_id = "rhel9.4";
+	fake[1].hang_open = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_platforms_last(e);
+	engine_start(e);
+	h = wait_host(e, 0, polled_twice);
+	assert_true(h->platform_pending);
+	assert_string_equal(h->guests[0].os_id, "rhel9.4");
+	assert_false(details_pending(&h->guests[0]));
+	snap_unref(h);
+	pthread_mutex_lock(&fake_lock);
+	assert_int_equal(fake_platform_reads, 0);
+	fake[1].hang_open = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	h = wait_host(e, 0, platform_settled);
+	assert_string_equal(h->platform, "rhel-9.4");
+	assert_false(snap_cert_pending(&h->guests[0]));
+	snap_unref(h);
+	h = wait_host(e, 1, platform_settled);
+	assert_string_equal(h->platform, "rhel-9.4");
 	snap_unref(h);
 	engine_free(e);
 	cfg_free(&c);
@@ -885,6 +929,7 @@ main(void)
 		cmocka_unit_test(platform_unread_or_not_deferred),
 		cmocka_unit_test(platform_read_again_after_failing_on_the_way),
 		cmocka_unit_test(details_follow_at_next_poll),
+		cmocka_unit_test(batch_reads_platforms_after_every_connect),
 		cmocka_unit_test(down_host_does_not_stop_others),
 		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
 		cmocka_unit_test(actions_reach_the_backend),
