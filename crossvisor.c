@@ -826,8 +826,7 @@ cmd_console(struct cfg *c, const struct cert_matrix *matrix)
 	e = engine_create(c, matrix, backend_find);
 	journal_start(e, c, true);
 	/* Guests first, verdicts as soon as the platforms and the guests'
-	 * OS are read; batch and audit read them before a host is shown
-	 * up. */
+	 * OS are read; batch and audit wait for the verdicts. */
 	engine_guests_first(e);
 	engine_start(e);
 	/* The names for shell completion, written beside the console. */
