@@ -5,8 +5,8 @@
 #include "backends/kvm_events.h"
 
 #include <libvirt/libvirt.h>
-#include <malloc.h>
 #include <libvirt/virterror.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stddef.h>
 

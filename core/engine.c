@@ -615,6 +615,7 @@ host_down(struct worker *w, const struct cv_err *err)
  * made after that (a reconnect) reads it all before the host is shown up
  * again.
  */
+
 /* Wakes the pollers whose platform waits for the last host to settle. */
 static void
 all_settled(struct engine *e)
