@@ -704,6 +704,7 @@ cmd_act(int argc, char **argv, struct cfg *c,
 	}
 
 	e = engine_create(&sub, matrix, backend_find);
+	engine_platforms_never(e);
 	journal_start(e, &sub, false);
 	engine_start(e);
 	act_wait_hosts(e, &sub);

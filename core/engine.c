@@ -120,6 +120,7 @@ struct engine {
 	pthread_t		 watchdog;
 	bool			 watching;
 	bool			 platforms_last; /* see all_settled */
+	bool			 platforms_never; /* see engine_platforms_never */
 	bool			 guests_first;	/* see engine_guests_first */
 	atomic_size_t		 unsettled;	/* hosts not settled */
 	atomic_int		 platform_reads; /* deferred reads under way */
@@ -688,8 +689,9 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	bp.timeout_s = p->eng->cfg->connect_timeout;
 	bp.slow_refresh_s = p->eng->cfg->slow_refresh;
 	bp.call_timeout_s = p->eng->cfg->poll_timeout;
-	bp.defer_platform = p->eng->platforms_last &&
-	    p->ops->platform != NULL && hosts_unsettled(p->eng);
+	bp.defer_platform = p->ops->platform != NULL &&
+	    (p->eng->platforms_never ||
+	    (p->eng->platforms_last && hosts_unsettled(p->eng)));
 	bp.defer_details = p->eng->guests_first && hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
@@ -878,8 +880,8 @@ poller_main(void *arg)
 			w->platform_retry_ms = 0;
 			w->rh.platform_later = true;
 		}
-		if (w->rh.platform_later && !hosts_unsettled(p->eng) &&
-		    platform_slot_take(p)) {
+		if (w->rh.platform_later && !p->eng->platforms_never &&
+		    !hosts_unsettled(p->eng) && platform_slot_take(p)) {
 			end = platform_host(w);
 			platform_slot_give(p);
 			if (end == CALL_ABANDONED)
@@ -1061,6 +1063,15 @@ engine_guests_first(struct engine *e)
 {
 	e->platforms_last = true;
 	e->guests_first = true;
+}
+
+/* Act's: an action needs no platform, and a read takes a session of its
+ * own (KVM over SSH), a third of a one-guest act. The verdicts stay
+ * pending. */
+void
+engine_platforms_never(struct engine *e)
+{
+	e->platforms_never = true;
 }
 
 void

@@ -24,6 +24,7 @@ struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 		     engine_backend_fn *);
 void		 engine_platforms_last(struct engine *);
 void		 engine_guests_first(struct engine *);
+void		 engine_platforms_never(struct engine *);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);
 bool		 engine_left_threads(void);

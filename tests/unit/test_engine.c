@@ -667,6 +667,32 @@ batch_reads_platforms_after_every_connect(void **state)
 	cfg_free(&c);
 }
 
+/* Act's start-up: an action needs no platform, so none is read, and the
+ * host is up and polled as ever. */
+static void
+act_reads_no_platform(void **state)
+{
+	struct cfg		 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+
+	(void)state;
+	make_cfg(&c, false);
+	fake_defer = 1;
+	e = engine_create(&c, NULL, fake_find);
+	engine_platforms_never(e);
+	engine_start(e);
+	h = wait_host(e, 0, polled_often);
+	assert_true(h->platform_pending);
+	assert_int_equal(h->nguests, 2);
+	snap_unref(h);
+	h = wait_host(e, 1, polled_often);
+	snap_unref(h);
+	engine_free(e);
+	assert_int_equal(fake_platform_reads, 0);
+	cfg_free(&c);
+}
+
 static void
 down_host_does_not_stop_others(void **state)
 {
@@ -930,6 +956,7 @@ main(void)
 		cmocka_unit_test(platform_read_again_after_failing_on_the_way),
 		cmocka_unit_test(details_follow_at_next_poll),
 		cmocka_unit_test(batch_reads_platforms_after_every_connect),
+		cmocka_unit_test(act_reads_no_platform),
 		cmocka_unit_test(down_host_does_not_stop_others),
 		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
 		cmocka_unit_test(actions_reach_the_backend),
