@@ -573,8 +573,9 @@ host_index(const struct cfg *c, const char *name)
 	return (size_t)-1;
 }
 
-/* Finds a guest by UUID or by name; exits 2 when none or several match. */
-static void
+/* Finds a guest by UUID or by name; -1 (said) when none or several
+ * match. */
+static int
 resolve_guest(const struct host_snap *h, struct target *t)
 {
 	const struct guest_snap	*match = NULL;
@@ -592,7 +593,7 @@ resolve_guest(const struct host_snap *h, struct target *t)
 	if (n == 0) {
 		fprintf(stderr, "crossvisor: %s: no guest '%s' on host %s\n",
 		    t->arg, t->guest, h->name);
-		exit(EXIT_USAGE);
+		return -1;
 	}
 	if (n > 1) {
 		fprintf(stderr, "crossvisor: %s: %zu guests are named '%s' on "
@@ -602,18 +603,19 @@ resolve_guest(const struct host_snap *h, struct target *t)
 				fprintf(stderr, " %s/%s", h->name,
 				    h->guests[i].id);
 		fputc('\n', stderr);
-		exit(EXIT_USAGE);
+		return -1;
 	}
 	for (i = 0; match == NULL; i++)
 		if (strcmp(h->guests[i].name, t->guest) == 0)
 			match = &h->guests[i];
 	strlcpy_cv(t->id, match->id, sizeof t->id);
 	t->name = xstrdup(match->name);
+	return 0;
 }
 
-/* Waits for a first answer from every host of the sub-config; exits 2 when
- * one is unreachable. */
-static void
+/* Waits for a first answer from every host of the sub-config; -1 (said)
+ * when one is unreachable. */
+static int
 act_wait_hosts(struct engine *e, const struct cfg *sub)
 {
 	struct fleet		*f = engine_fleet(e);
@@ -634,17 +636,18 @@ act_wait_hosts(struct engine *e, const struct cfg *sub)
 				fprintf(stderr, "crossvisor: host %s is "
 				    "unreachable: %s\n", h->name, h->error ?
 				    h->error : "down");
-				exit(EXIT_USAGE);
+				fleet_view_release(&v);
+				return -1;
 			}
 			ready &= h->polls >= 1;
 		}
 		fleet_view_release(&v);
 		if (ready)
-			return;
+			return 0;
 		if (clock_mono_ms() >= until || interrupted) {
 			fprintf(stderr, "crossvisor: no answer from the hosts "
 			    "in time\n");
-			exit(EXIT_USAGE);
+			return -1;
 		}
 		fleet_wait(f, fleet_gen(f), 200);
 	}
@@ -707,13 +710,18 @@ cmd_act(int argc, char **argv, struct cfg *c,
 	engine_platforms_never(e);
 	journal_start(e, &sub, false);
 	engine_start(e);
-	act_wait_hosts(e, &sub);
-	fleet_acquire(engine_fleet(e), &v);
-	for (i = 0; i < ntargets; i++)
-		resolve_guest(v.hosts[t[i].host], &t[i]);
-	fleet_view_release(&v);
+	/* Not exit: the pollers are still in their libraries' calls. */
+	if (act_wait_hosts(e, &sub) == -1)
+		status = EXIT_USAGE;
+	if (status == 0) {
+		fleet_acquire(engine_fleet(e), &v);
+		for (i = 0; i < ntargets && status == 0; i++)
+			if (resolve_guest(v.hosts[t[i].host], &t[i]) == -1)
+				status = EXIT_USAGE;
+		fleet_view_release(&v);
+	}
 
-	for (i = 0; i < ntargets; i++) {
+	for (i = 0; i < ntargets && status != EXIT_USAGE; i++) {
 		t[i].action_id = engine_submit(e, t[i].host, t[i].id,
 		    t[i].name, a, &err);
 		if (t[i].action_id == 0) {
@@ -722,7 +730,7 @@ cmd_act(int argc, char **argv, struct cfg *c,
 			status = 1;
 		}
 	}
-	for (i = 0; i < ntargets; i++) {
+	for (i = 0; i < ntargets && status != EXIT_USAGE; i++) {
 		if (t[i].action_id == 0)
 			continue;
 		if (evlog_wait_action(engine_evlog(e), t[i].action_id,

@@ -2,8 +2,9 @@
 # tests/e2e/test_unreachable.sh -- one good host beside two bad ones: a
 # blackhole that accepts TCP and never speaks (ssh hangs before the banner)
 # and a closed port. `batch` must finish within a bound, the good host up with
-# its guests, the bad ones down with a reason. Then a config file with a
-# syntax error: one `path:line: message` line on stderr and exit status 2.
+# its guests, the bad ones down with a reason; `act` on a bad one exits 2
+# with one line. Then a config file with a syntax error: one
+# `path:line: message` line on stderr and exit status 2.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -74,6 +75,20 @@ for name in ("hole-e2e", "closed-e2e"):
     ghosts = [g.get("name") for g in d.get("guests", []) if g.get("host") == name]
     check(not ghosts, "%s lists no guests (never reached), saw %s" % (name, ghosts[:3]))
 PY
+
+# --- act on a host that refuses, and on one that never answers --------------
+# Exit status 2 and one line naming the host; it ends through the engine's
+# shutdown, with a poller still inside ssh for the blackhole.
+for bad in closed-e2e hole-e2e; do
+    CV_TIMEOUT=$((BOUND_S + 30)) cv_run "act-$bad" -c "$CONF" act start "$bad/any" test-e2e/nope
+    e2e_assert_eq "act start $bad/any: exit status ($CV_MS ms; stderr: $(cv_err1))" 2 "$CV_RC"
+    case $(cv_err1) in
+        "crossvisor: host $bad is unreachable: "?*|"crossvisor: no answer from the hosts in time")
+            e2e_pass "act start $bad/any says: $(cv_err1)" ;;
+        *) e2e_fail "act start $bad/any: expected the host unreachable, saw '$(cv_err1)'" ;;
+    esac
+    e2e_assert_eq "act start $bad/any: stderr line count" 1 "$(wc -l <"$CV_ERR")"
+done
 
 # --- a config with a syntax error ------------------------------------------
 # Line 4 lacks the comma between two host groups: libconfig reports line 4.
