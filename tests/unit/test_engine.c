@@ -435,6 +435,25 @@ assert_pending(const struct host_snap *h)
 	}
 }
 
+/* Lets fake1's connect go on; both hosts then read their platform, and
+ * every verdict is worked out. */
+static void
+open_fake1_then_platforms(struct engine *e)
+{
+	const struct host_snap	*h;
+	size_t			 i;
+
+	pthread_mutex_lock(&fake_lock);
+	fake[1].hang_open = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	for (i = 0; i < 2; i++) {
+		h = wait_host(e, i, platform_settled);
+		assert_string_equal(h->platform, "rhel-9.4");
+		snap_unref(h);
+	}
+}
+
 /* The console's start-up: a host comes up with its guests while another
  * still connects, its verdicts pending; its platform is read once every
  * host is up or down, and the verdicts follow. */
@@ -458,16 +477,7 @@ platform_read_after_every_connect(void **state)
 	h = wait_host(e, 0, polled_twice);
 	assert_pending(h);
 	snap_unref(h);
-	pthread_mutex_lock(&fake_lock);
-	fake[1].hang_open = 0;
-	pthread_cond_broadcast(&fake_cond);
-	pthread_mutex_unlock(&fake_lock);
-	h = wait_host(e, 0, platform_settled);
-	assert_string_equal(h->platform, "rhel-9.4");
-	snap_unref(h);
-	h = wait_host(e, 1, platform_settled);
-	assert_string_equal(h->platform, "rhel-9.4");
-	snap_unref(h);
+	open_fake1_then_platforms(e);
 	engine_free(e);
 	cfg_free(&c);
 }
@@ -653,16 +663,8 @@ batch_reads_platforms_after_every_connect(void **state)
 	snap_unref(h);
 	pthread_mutex_lock(&fake_lock);
 	assert_int_equal(fake_platform_reads, 0);
-	fake[1].hang_open = 0;
-	pthread_cond_broadcast(&fake_cond);
 	pthread_mutex_unlock(&fake_lock);
-	h = wait_host(e, 0, platform_settled);
-	assert_string_equal(h->platform, "rhel-9.4");
-	assert_false(snap_cert_pending(&h->guests[0]));
-	snap_unref(h);
-	h = wait_host(e, 1, platform_settled);
-	assert_string_equal(h->platform, "rhel-9.4");
-	snap_unref(h);
+	open_fake1_then_platforms(e);
 	engine_free(e);
 	cfg_free(&c);
 }
