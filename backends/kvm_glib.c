@@ -24,29 +24,39 @@
 /* GLib's GSliceConfig key, stable since GLib 2.10. */
 #define G_SLICE_CONFIG_ALWAYS_MALLOC	1
 
+/* A function of the GLib loaded with libvirt, or NULL. Looked up, not
+ * linked: a GLib without it is left as it is. */
+static void *
+glib_function(const char *name)
+{
+	void	*self, *sym;
+
+	if ((self = dlopen(NULL, RTLD_LAZY)) == NULL)
+		return NULL;
+	sym = dlsym(self, name);
+	dlclose(self);
+	return sym;
+}
+
 /*
  * GLib reads its slice setting once, in its constructor: G_SLICE set from
  * main comes too late, and glibc sets the environment up again after this
  * array has run. So the setting is made here, before any library's
- * constructor. Looked up, not linked: a GLib without the call is left as
- * it is.
+ * constructor.
  */
 static void
 glib_slices_from_malloc(int argc, char **argv, char **envp)
 {
-	void	*self, *sym;
+	void	*sym;
 	void	(*set_config)(int, int64_t);
 
 	(void)argc;
 	(void)argv;
 	(void)envp;
-	if ((self = dlopen(NULL, RTLD_LAZY)) == NULL)
-		return;
-	if ((sym = dlsym(self, "g_slice_set_config")) != NULL) {
+	if ((sym = glib_function("g_slice_set_config")) != NULL) {
 		*(void **)&set_config = sym;
 		set_config(G_SLICE_CONFIG_ALWAYS_MALLOC, 1);
 	}
-	dlclose(self);
 }
 
 __attribute__((section(".preinit_array"), used))
@@ -113,15 +123,11 @@ g_snprintf(char *out, unsigned long n, const char *format, ...)
 int
 kvm_glib_slices_malloc(void)
 {
-	void	*self, *sym;
-	int	(*get_config)(int), r = -1;
+	void	*sym;
+	int64_t	(*get_config)(int);
 
-	if ((self = dlopen(NULL, RTLD_LAZY)) == NULL)
+	if ((sym = glib_function("g_slice_get_config")) == NULL)
 		return -1;
-	if ((sym = dlsym(self, "g_slice_get_config")) != NULL) {
-		*(void **)&get_config = sym;
-		r = get_config(G_SLICE_CONFIG_ALWAYS_MALLOC) != 0;
-	}
-	dlclose(self);
-	return r;
+	*(void **)&get_config = sym;
+	return get_config(G_SLICE_CONFIG_ALWAYS_MALLOC) != 0;
 }
