@@ -1,6 +1,7 @@
 /* The backend registry and helpers shared by backends. */
 #include "backends/backend.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,16 @@ backend_all(void)
 	return backends;
 }
 
+/* Makes room for n guests in all, at once. */
+void
+raw_sample_reserve(struct raw_sample *s, size_t n)
+{
+	if (n <= s->cap)
+		return;
+	s->cap = n;
+	s->guests = xreallocarray(s->guests, s->cap, sizeof *s->guests);
+}
+
 /* Appends a zeroed guest to the sample, growing it as needed. */
 struct raw_guest *
 raw_sample_next(struct raw_sample *s)
@@ -45,6 +56,16 @@ raw_sample_next(struct raw_sample *s)
 	g = &s->guests[s->n++];
 	memset(g, 0, sizeof *g);
 	return g;
+}
+
+/* A sample lives from one poll to its snapshot: between polls a host
+ * keeps no copy of its guests' raw figures. */
+void
+raw_sample_free(struct raw_sample *s)
+{
+	free(s->guests);
+	s->guests = NULL;
+	s->n = s->cap = 0;
 }
 
 uint64_t

@@ -114,7 +114,9 @@ const struct backend_ops	*backend_find(const char *type);
 const struct backend_ops *const	*backend_all(void);
 
 /* ---- helpers for backends ---- */
+void			 raw_sample_reserve(struct raw_sample *, size_t n);
 struct raw_guest	*raw_sample_next(struct raw_sample *);
+void			 raw_sample_free(struct raw_sample *);
 uint64_t		 backend_now_ns(void);
 
 #endif

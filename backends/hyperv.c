@@ -833,6 +833,7 @@ hv_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	c->have_first = false;
 	s->n = 0;
 	s->taken_ns = backend_now_ns();
+	raw_sample_reserve(s, c->cur.nvms);
 	for (i = 0; i < c->cur.nvms; i++)
 		fill_guest(c, &c->cur.vms[i], raw_sample_next(s));
 	return 0;

@@ -86,7 +86,9 @@ struct backend_conn {
 	atomic_int	 refs;
 	atomic_int	 closed;		/* virConnectCloseReason + 1 */
 	pthread_mutex_t	 dirty_lock;
-	char		 dirty[DIRTY_MAX][VIR_UUID_STRING_BUFLEN];
+	char		(*dirty)[VIR_UUID_STRING_BUFLEN]; /* (owned) Locked by
+						   dirty_lock: made at the
+						   first event */
 	size_t		 ndirty;		/* Locked by dirty_lock. */
 	bool		 all_dirty;		/* Locked by dirty_lock. */
 	atomic_bool	 ids_changed;		/* a domain was defined or
@@ -141,6 +143,7 @@ conn_release(void *arg)
 	if (atomic_fetch_sub(&c->refs, 1) != 1)
 		return;
 	pthread_mutex_destroy(&c->dirty_lock);
+	free(c->dirty);
 	free(c);
 }
 
@@ -155,6 +158,8 @@ static void
 mark_dirty(struct backend_conn *c, virDomainPtr dom)
 {
 	pthread_mutex_lock(&c->dirty_lock);
+	if (c->dirty == NULL)
+		c->dirty = xcalloc(DIRTY_MAX, sizeof *c->dirty);
 	if (c->ndirty == DIRTY_MAX)
 		c->all_dirty = true;
 	else if (virDomainGetUUIDString(dom, c->dirty[c->ndirty]) == 0)
@@ -672,6 +677,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 
 	s->n = 0;
 	s->taken_ns = now;
+	raw_sample_reserve(s, (size_t)n);
 	sorted = c->ndoms;
 	cap = c->ndoms;
 	check_ids = slow || atomic_exchange(&c->ids_changed, false);
@@ -698,6 +704,11 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	/* Strings point into the cache: when the sweep moved it, point them
 	 * again. */
 	if (dom_sweep(c, sorted)) {
+		/* Grown by doubling, or shrunk: the cache keeps no spare
+		 * room between polls (cap starts from ndoms). */
+		if (cap != c->ndoms)
+			c->doms = xreallocarray(c->doms, c->ndoms ? c->ndoms : 1,
+			    sizeof *c->doms);
 		c->nrec_dom = 0;
 		for (i = 0; i < (int)s->n; i++)
 			point_guest(&s->guests[i], dom_find(c, s->guests[i].id));

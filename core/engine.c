@@ -75,7 +75,8 @@ struct poller {
 
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
-	struct action_req	 queue[QUEUE_MAX];	/* Locked by lock. */
+	struct action_req	*queue;		/* (owned) Locked by lock: made
+						   at the first action */
 	size_t			 nqueue;		/* Locked by lock. */
 	bool			 stop;			/* Locked by lock. */
 	struct host_snap	*last;		/* Locked by lock: published */
@@ -798,6 +799,7 @@ poll_host(struct worker *w, struct cv_err *err, int *rc)
 	p->good_wall = clock_wall();
 	pthread_mutex_unlock(&p->lock);
 	s = build_sample(w, (int64_t)(clock_mono_ms() - t0));
+	raw_sample_free(&w->sample);
 	if (s->platform_pending)
 		verdicts_pending(s);
 	publish(p, s);
@@ -816,7 +818,7 @@ worker_abandoned(struct worker *w)
 
 	if (w->conn != NULL)
 		p->ops->close(w->conn);
-	free(w->sample.guests);
+	raw_sample_free(&w->sample);
 	pthread_mutex_lock(&p->lock);
 	p->nabandoned--;
 	pthread_mutex_unlock(&p->lock);
@@ -1164,6 +1166,9 @@ engine_submit(struct engine *e, size_t host, const char *guest_id,
 		evlog_add(e->evlog, &ev);
 		return 0;
 	}
+	/* Most hosts never see an action: the queue is made on the first. */
+	if (p->queue == NULL)
+		p->queue = xcalloc(QUEUE_MAX, sizeof *p->queue);
 	req = &p->queue[p->nqueue++];
 	req->id = id;
 	req->action = a;
@@ -1220,7 +1225,7 @@ engine_free(struct engine *e)
 		}
 		if (atomic_load(&w->exited)) {
 			pthread_join(w->thread, NULL);
-			free(w->sample.guests);
+			raw_sample_free(&w->sample);
 			free(w);
 		} else {
 			pthread_detach(w->thread);
@@ -1245,6 +1250,7 @@ engine_free(struct engine *e)
 		struct poller *p = &e->pollers[i];
 
 		snap_unref(p->last);
+		free(p->queue);
 		free(p->prev);
 		strindex_free(&p->prev_ix);
 		pthread_mutex_destroy(&p->lock);
