@@ -38,7 +38,7 @@ struct fake_host {
 	enum action	last_act;
 };
 
-static pthread_mutex_t	fake_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t	fake_lock;	/* see init_fake_lock */
 static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
 static struct fake_host	fake[2];
 static int		fake_defer;	/* open leaves the platform for later */
@@ -240,6 +240,65 @@ make_cfg(struct cfg *c, bool read_only)
 	fake_details = 0;
 }
 
+/*
+ * The engine of the running test. A failed assertion leaves its test before
+ * engine_free: the teardown ends that engine, whose pollers would otherwise
+ * go on into the next tests (they share the fakes). Each test's config is
+ * static for the same reason: pollers read it until they end.
+ */
+static struct engine	*live;
+
+static struct engine *
+engine_up(const struct cfg *c, const struct cert_matrix *m,
+    engine_backend_fn *find)
+{
+	return live = engine_create(c, m, find);
+}
+
+static void
+engine_down(struct engine *e)
+{
+	if (e == live)
+		live = NULL;
+	engine_free(e);
+}
+
+/* Error-checking: a test that failed holding the lock does not deadlock
+ * its teardown (end_live_engine). */
+static int
+init_fake_lock(void **state)
+{
+	pthread_mutexattr_t	a;
+
+	(void)state;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(&fake_lock, &a);
+	pthread_mutexattr_destroy(&a);
+	return 0;
+}
+
+/* Releases every hung fake call, so that the engine's threads can end
+ * rather than be left behind into the next tests. */
+static int
+end_live_engine(void **state)
+{
+	int	i;
+
+	(void)state;
+	if (live == NULL)
+		return 0;
+	/* EDEADLK when the test failed holding it: held once either way. */
+	(void)pthread_mutex_lock(&fake_lock);
+	for (i = 0; i < 2; i++)
+		fake[i].hang_open = fake[i].hang_poll = fake[i].hang_act =
+		    fake[i].hang_once = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	engine_down(live);
+	return 0;
+}
+
 /* Waits (bounded) until host i's snapshot satisfies the predicate. */
 static const struct host_snap *
 wait_host(struct engine *e, size_t i, bool (*pred)(const struct host_snap *))
@@ -258,9 +317,6 @@ wait_host(struct engine *e, size_t i, bool (*pred)(const struct host_snap *))
 			return h;
 		fleet_wait(f, fleet_gen(f), 50);
 	}
-	/* The failure ends the test here: its engine must not go on
-	 * polling into the next tests, which share the fakes. */
-	engine_free(e);
 	fail_msg("host %zu never reached the state", i);
 	return NULL;
 }
@@ -286,13 +342,13 @@ is_up(const struct host_snap *h)
 static void
 publishes_guests_and_rates(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 0, polled_twice);
 	assert_string_equal(h->name, "fake0");
@@ -305,7 +361,7 @@ publishes_guests_and_rates(void **state)
 	assert_int_equal(h->guests[1].have, 0);
 	assert_false(h->stale);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -322,19 +378,19 @@ alpha_rated_late(const struct host_snap *h)
 static void
 rates_survive_a_new_order(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
 	(void)state;
 	make_cfg(&c, false);
 	fake_alternate = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 0, alpha_rated_late);
 	assert_string_equal(h->guests[1].name, "beta");
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -376,7 +432,7 @@ set_alpha_os(const char *os_id)
 static void
 verdict_follows_guest_inputs(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct cert_matrix	*m;
 	struct cv_err		 err;
 	struct engine		*e;
@@ -391,7 +447,7 @@ verdict_follows_guest_inputs(void **state)
 	c.hosts[0].type = xstrdup("kvm");
 	c.hosts[0].platform = xstrdup("rhel-9.4");
 	set_alpha_os("rhel9.4");
-	e = engine_create(&c, m, fake_find_any);
+	e = engine_up(&c, m, fake_find_any);
 	engine_start(e);
 	h = wait_host(e, 0, polled_twice);
 	rhel = xstrdup(h->guests[0].cert.reason);
@@ -404,7 +460,7 @@ verdict_follows_guest_inputs(void **state)
 	set_alpha_os("rhel9.4");
 	h = wait_host(e, 0, alpha_has_reason);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	free(rhel);
 	cert_matrix_free(m);
 	cfg_free(&c);
@@ -414,7 +470,7 @@ verdict_follows_guest_inputs(void **state)
 static struct engine *
 console_engine(const struct cfg *c)
 {
-	struct engine	*e = engine_create(c, NULL, fake_find);
+	struct engine	*e = engine_up(c, NULL, fake_find);
 
 	engine_guests_first(e);
 	engine_start(e);
@@ -460,7 +516,7 @@ open_fake1_then_platforms(struct engine *e)
 static void
 platform_read_after_every_connect(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
@@ -478,7 +534,7 @@ platform_read_after_every_connect(void **state)
 	assert_pending(h);
 	snap_unref(h);
 	open_fake1_then_platforms(e);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -488,7 +544,7 @@ platform_read_after_every_connect(void **state)
 static void
 platform_unread_or_not_deferred(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
@@ -500,19 +556,19 @@ platform_unread_or_not_deferred(void **state)
 	h = wait_host(e, 0, platform_settled);
 	assert_null(h->platform);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 
 	make_cfg(&c, false);
 	fake_defer = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 0, is_up);
 	assert_false(h->platform_pending);
 	assert_string_equal(h->platform, "rhel-9.4");
 	assert_false(snap_cert_pending(&h->guests[0]));
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -534,7 +590,7 @@ platform_known(const struct host_snap *h)
 static void
 platform_read_again_after_failing_on_the_way(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 	int			 reads;
@@ -549,7 +605,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	snap_unref(h);
 	h = wait_host(e, 1, platform_known);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 	pthread_mutex_lock(&fake_lock);
 	reads = fake_platform_reads;
@@ -567,7 +623,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	snap_unref(h);
 	h = wait_host(e, 1, polled_often);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 	pthread_mutex_lock(&fake_lock);
 	reads = fake_platform_reads;
@@ -596,7 +652,7 @@ details_read(const struct host_snap *h)
 static void
 details_follow_at_next_poll(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
@@ -620,19 +676,19 @@ details_follow_at_next_poll(void **state)
 	h = wait_host(e, 0, details_read);
 	assert_string_equal(h->guests[0].os_id, "rhel9.4");
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 
 	make_cfg(&c, false);
 	fake_details = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_platforms_last(e);
 	engine_start(e);
 	h = wait_host(e, 0, is_up);
 	assert_false(snap_cert_pending(&h->guests[0]));
 	assert_false(snap_cert_pending(&h->guests[1]));
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -642,7 +698,7 @@ details_follow_at_next_poll(void **state)
 static void
 batch_reads_platforms_after_every_connect(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
@@ -653,7 +709,7 @@ batch_reads_platforms_after_every_connect(void **state)
 	fake_details = 1;
 	fake_os_id = "rhel9.4";
 	fake[1].hang_open = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_platforms_last(e);
 	engine_start(e);
 	h = wait_host(e, 0, polled_twice);
@@ -665,7 +721,7 @@ batch_reads_platforms_after_every_connect(void **state)
 	assert_int_equal(fake_platform_reads, 0);
 	pthread_mutex_unlock(&fake_lock);
 	open_fake1_then_platforms(e);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -674,14 +730,14 @@ batch_reads_platforms_after_every_connect(void **state)
 static void
 act_reads_no_platform(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
 	(void)state;
 	make_cfg(&c, false);
 	fake_defer = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_platforms_never(e);
 	engine_start(e);
 	h = wait_host(e, 0, polled_often);
@@ -690,7 +746,7 @@ act_reads_no_platform(void **state)
 	snap_unref(h);
 	h = wait_host(e, 1, polled_often);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	assert_int_equal(fake_platform_reads, 0);
 	cfg_free(&c);
 }
@@ -698,34 +754,34 @@ act_reads_no_platform(void **state)
 static void
 down_host_does_not_stop_others(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
 	(void)state;
 	make_cfg(&c, false);
 	fake[1].fail_open = 1;
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	h = wait_host(e, 1, is_down);
 	assert_string_equal(h->error, "refused by fake");
 	snap_unref(h);
 	h = wait_host(e, 0, polled_twice);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
 static void
 lost_host_keeps_stale_guests_and_returns(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
@@ -742,14 +798,14 @@ lost_host_keeps_stale_guests_and_returns(void **state)
 	h = wait_host(e, 0, is_up);
 	assert_false(h->stale);
 	snap_unref(h);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
 static void
 actions_reach_the_backend(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	struct evlog_entry	 ev;
 	struct cv_err		 err;
@@ -757,7 +813,7 @@ actions_reach_the_backend(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_PAUSE, &err);
@@ -777,14 +833,14 @@ actions_reach_the_backend(void **state)
 	assert_int_equal(evlog_wait_action(engine_evlog(e), id, 5000, &ev), 0);
 	assert_false(ev.ok);
 	assert_string_equal(ev.msg, "fake refuses");
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
 static void
 read_only_refused_in_core(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	struct evlog_entry	 ev[8];
 	struct cv_err		 err;
@@ -793,7 +849,7 @@ read_only_refused_in_core(void **state)
 
 	(void)state;
 	make_cfg(&c, true);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	assert_int_equal(engine_submit(e, 0, "uuid-a", "alpha",
@@ -804,21 +860,21 @@ read_only_refused_in_core(void **state)
 		logged |= ev[i].kind == EV_ACTION && !ev[i].ok;
 	assert_true(logged);
 	assert_int_equal(fake[0].acts, 0);
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
 static void
 hung_poll_shown_down_by_watchdog(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 	int			 before;
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
@@ -843,7 +899,7 @@ hung_poll_shown_down_by_watchdog(void **state)
 	pthread_cond_broadcast(&fake_cond);
 	pthread_mutex_unlock(&fake_lock);
 	snap_unref(wait_host(e, 0, is_up));
-	engine_free(e);
+	engine_down(e);
 	cfg_free(&c);
 }
 
@@ -852,7 +908,7 @@ hung_poll_shown_down_by_watchdog(void **state)
 static void
 stuck_poller_abandoned_host_returns(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
 	struct evlog_entry	 ev[64];
@@ -862,7 +918,7 @@ stuck_poller_abandoned_host_returns(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
@@ -895,7 +951,7 @@ stuck_poller_abandoned_host_returns(void **state)
 	pthread_mutex_unlock(&fake_lock);
 	/* The abandoned thread ends within quitting's grace: nothing is
 	 * left behind (ASan would see the leak). */
-	engine_free(e);
+	engine_down(e);
 	assert_false(engine_left_threads());
 	cfg_free(&c);
 }
@@ -905,7 +961,7 @@ stuck_poller_abandoned_host_returns(void **state)
 static void
 hung_action_fails_in_time(void **state)
 {
-	struct cfg		 c;
+	static struct cfg	 c;
 	struct engine		*e;
 	struct evlog_entry	 ev;
 	struct cv_err		 err;
@@ -914,7 +970,7 @@ hung_action_fails_in_time(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_create(&c, NULL, fake_find);
+	e = engine_up(&c, NULL, fake_find);
 	engine_start(e);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
@@ -941,7 +997,7 @@ hung_action_fails_in_time(void **state)
 		pthread_mutex_lock(&fake_lock);
 	}
 	pthread_mutex_unlock(&fake_lock);
-	engine_free(e);
+	engine_down(e);
 	assert_false(engine_left_threads());
 	cfg_free(&c);
 }
@@ -950,23 +1006,23 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(publishes_guests_and_rates),
-		cmocka_unit_test(verdict_follows_guest_inputs),
-		cmocka_unit_test(rates_survive_a_new_order),
-		cmocka_unit_test(platform_read_after_every_connect),
-		cmocka_unit_test(platform_unread_or_not_deferred),
-		cmocka_unit_test(platform_read_again_after_failing_on_the_way),
-		cmocka_unit_test(details_follow_at_next_poll),
-		cmocka_unit_test(batch_reads_platforms_after_every_connect),
-		cmocka_unit_test(act_reads_no_platform),
-		cmocka_unit_test(down_host_does_not_stop_others),
-		cmocka_unit_test(lost_host_keeps_stale_guests_and_returns),
-		cmocka_unit_test(actions_reach_the_backend),
-		cmocka_unit_test(read_only_refused_in_core),
-		cmocka_unit_test(hung_poll_shown_down_by_watchdog),
-		cmocka_unit_test(stuck_poller_abandoned_host_returns),
-		cmocka_unit_test(hung_action_fails_in_time),
+		cmocka_unit_test_teardown(publishes_guests_and_rates, end_live_engine),
+		cmocka_unit_test_teardown(verdict_follows_guest_inputs, end_live_engine),
+		cmocka_unit_test_teardown(rates_survive_a_new_order, end_live_engine),
+		cmocka_unit_test_teardown(platform_read_after_every_connect, end_live_engine),
+		cmocka_unit_test_teardown(platform_unread_or_not_deferred, end_live_engine),
+		cmocka_unit_test_teardown(platform_read_again_after_failing_on_the_way, end_live_engine),
+		cmocka_unit_test_teardown(details_follow_at_next_poll, end_live_engine),
+		cmocka_unit_test_teardown(batch_reads_platforms_after_every_connect, end_live_engine),
+		cmocka_unit_test_teardown(act_reads_no_platform, end_live_engine),
+		cmocka_unit_test_teardown(down_host_does_not_stop_others, end_live_engine),
+		cmocka_unit_test_teardown(lost_host_keeps_stale_guests_and_returns, end_live_engine),
+		cmocka_unit_test_teardown(actions_reach_the_backend, end_live_engine),
+		cmocka_unit_test_teardown(read_only_refused_in_core, end_live_engine),
+		cmocka_unit_test_teardown(hung_poll_shown_down_by_watchdog, end_live_engine),
+		cmocka_unit_test_teardown(stuck_poller_abandoned_host_returns, end_live_engine),
+		cmocka_unit_test_teardown(hung_action_fails_in_time, end_live_engine),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, init_fake_lock, NULL);
 }
