@@ -248,11 +248,17 @@ make_cfg(struct cfg *c, bool read_only)
  */
 static struct engine	*live;
 
+/* Creates the test's engine and starts it; startup (engine_guests_first
+ * and the like) is NULL for the engine's default. */
 static struct engine *
 engine_up(const struct cfg *c, const struct cert_matrix *m,
-    engine_backend_fn *find)
+    engine_backend_fn *find, void (*startup)(struct engine *))
 {
-	return live = engine_create(c, m, find);
+	live = engine_create(c, m, find);
+	if (startup != NULL)
+		startup(live);
+	engine_start(live);
+	return live;
 }
 
 static void
@@ -348,8 +354,7 @@ publishes_guests_and_rates(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	h = wait_host(e, 0, polled_twice);
 	assert_string_equal(h->name, "fake0");
 	assert_string_equal(h->hypervisor, "FAKE 1.0");
@@ -385,8 +390,7 @@ rates_survive_a_new_order(void **state)
 	(void)state;
 	make_cfg(&c, false);
 	fake_alternate = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	h = wait_host(e, 0, alpha_rated_late);
 	assert_string_equal(h->guests[1].name, "beta");
 	snap_unref(h);
@@ -447,8 +451,7 @@ verdict_follows_guest_inputs(void **state)
 	c.hosts[0].type = xstrdup("kvm");
 	c.hosts[0].platform = xstrdup("rhel-9.4");
 	set_alpha_os("rhel9.4");
-	e = engine_up(&c, m, fake_find_any);
-	engine_start(e);
+	e = engine_up(&c, m, fake_find_any, NULL);
 	h = wait_host(e, 0, polled_twice);
 	rhel = xstrdup(h->guests[0].cert.reason);
 	snap_unref(h);
@@ -464,17 +467,6 @@ verdict_follows_guest_inputs(void **state)
 	free(rhel);
 	cert_matrix_free(m);
 	cfg_free(&c);
-}
-
-/* An engine started as the console starts it: guests first. */
-static struct engine *
-console_engine(const struct cfg *c)
-{
-	struct engine	*e = engine_up(c, NULL, fake_find);
-
-	engine_guests_first(e);
-	engine_start(e);
-	return e;
 }
 
 static void
@@ -525,7 +517,7 @@ platform_read_after_every_connect(void **state)
 	c.connect_timeout = 10;
 	fake_defer = 1;
 	fake[1].hang_open = 1;
-	e = console_engine(&c);
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	h = wait_host(e, 0, is_up);
 	assert_pending(h);
 	snap_unref(h);
@@ -552,7 +544,7 @@ platform_unread_or_not_deferred(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_fail = 1;
-	e = console_engine(&c);
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	h = wait_host(e, 0, platform_settled);
 	assert_null(h->platform);
 	snap_unref(h);
@@ -561,8 +553,7 @@ platform_unread_or_not_deferred(void **state)
 
 	make_cfg(&c, false);
 	fake_defer = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	h = wait_host(e, 0, is_up);
 	assert_false(h->platform_pending);
 	assert_string_equal(h->platform, "rhel-9.4");
@@ -599,7 +590,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_flaky = 4;
-	e = console_engine(&c);
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	h = wait_host(e, 0, platform_known);
 	assert_string_equal(h->platform, "rhel-9.4");
 	snap_unref(h);
@@ -615,7 +606,7 @@ platform_read_again_after_failing_on_the_way(void **state)
 	make_cfg(&c, false);
 	fake_defer = 1;
 	fake_platform_fail = 1;
-	e = console_engine(&c);
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	h = wait_host(e, 0, platform_settled);
 	snap_unref(h);
 	/* Room for retries, were there any: a few times backoff_max. */
@@ -660,7 +651,7 @@ details_follow_at_next_poll(void **state)
 	make_cfg(&c, false);
 	fake_details = 1;
 	fake_os_id = "rhel9.4";
-	e = console_engine(&c);
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	h = wait_host(e, 0, is_up);
 	assert_int_equal(h->polls, 1);
 	assert_int_equal(h->nguests, 2);
@@ -681,9 +672,7 @@ details_follow_at_next_poll(void **state)
 
 	make_cfg(&c, false);
 	fake_details = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_platforms_last(e);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, engine_platforms_last);
 	h = wait_host(e, 0, is_up);
 	assert_false(snap_cert_pending(&h->guests[0]));
 	assert_false(snap_cert_pending(&h->guests[1]));
@@ -709,9 +698,7 @@ batch_reads_platforms_after_every_connect(void **state)
 	fake_details = 1;
 	fake_os_id = "rhel9.4";
 	fake[1].hang_open = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_platforms_last(e);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, engine_platforms_last);
 	h = wait_host(e, 0, polled_twice);
 	assert_true(h->platform_pending);
 	assert_string_equal(h->guests[0].os_id, "rhel9.4");
@@ -737,9 +724,7 @@ act_reads_no_platform(void **state)
 	(void)state;
 	make_cfg(&c, false);
 	fake_defer = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_platforms_never(e);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, engine_platforms_never);
 	h = wait_host(e, 0, polled_often);
 	assert_true(h->platform_pending);
 	assert_int_equal(h->nguests, 2);
@@ -761,8 +746,7 @@ down_host_does_not_stop_others(void **state)
 	(void)state;
 	make_cfg(&c, false);
 	fake[1].fail_open = 1;
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	h = wait_host(e, 1, is_down);
 	assert_string_equal(h->error, "refused by fake");
 	snap_unref(h);
@@ -781,8 +765,7 @@ lost_host_keeps_stale_guests_and_returns(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
 	fake[0].fail_poll = 1;
@@ -813,8 +796,7 @@ actions_reach_the_backend(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	id = engine_submit(e, 0, "uuid-a", "alpha", ACTION_PAUSE, &err);
 	assert_true(id != 0);
@@ -849,8 +831,7 @@ read_only_refused_in_core(void **state)
 
 	(void)state;
 	make_cfg(&c, true);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	assert_int_equal(engine_submit(e, 0, "uuid-a", "alpha",
 	    ACTION_POWEROFF, &err), 0);
@@ -874,8 +855,7 @@ hung_poll_shown_down_by_watchdog(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
 	fake[0].hang_poll = 1;
@@ -918,8 +898,7 @@ stuck_poller_abandoned_host_returns(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
 	fake[0].hang_once = 1;
@@ -970,8 +949,7 @@ hung_action_fails_in_time(void **state)
 
 	(void)state;
 	make_cfg(&c, false);
-	e = engine_up(&c, NULL, fake_find);
-	engine_start(e);
+	e = engine_up(&c, NULL, fake_find, NULL);
 	snap_unref(wait_host(e, 0, polled_twice));
 	pthread_mutex_lock(&fake_lock);
 	fake[0].hang_act = 1;
