@@ -1,7 +1,7 @@
 /*
  * floor: what any libvirt client pays to watch a fleet, and nothing more.
  *
- *   floor [-n REFRESHES] [-K] [-P] URI...
+ *   floor [-n REFRESHES] [-K] [-P] [-w PID]... URI...
  *
  * Opens every URI at once (one thread each, as a client that connects in
  * parallel must), reads each host's first stats, then, unless -P, calls
@@ -10,13 +10,15 @@
  * the ones crossvisor asks for on a full poll. With -K, every connection
  * also keeps alive as crossvisor's do (5 s, 3 missed), on libvirt's own
  * event loop in a thread of its own: what a client pays to notice a host
- * that has gone.
+ * that has gone. Each -w PID is watched over the refreshes (libvirtd and
+ * QEMU: what the polls cost the host).
  *
  * One line of key=value pairs on stdout; times in ms, memory in KiB:
  * connect_ms (until every connection is open), first_ms (until every host
  * has answered its first stats), then per refresh the user+sys CPU of this
  * process (getrusage), that of its children (the ssh processes of +ssh
- * URIs) and the wall time, and the peak RSS (ru_maxrss).
+ * URIs) and the wall time, and the peak RSS (ru_maxrss); with -w, the
+ * watched processes' user+sys per refresh (watch_cpu_ms_per_refresh).
  */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -124,22 +126,24 @@ quiet(void *arg, virErrorPtr e)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] URI...\n");
+	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] [-w PID]... "
+	    "URI...\n");
 	return 2;
 }
 
 int
 main(int argc, char **argv)
 {
+	static struct procstat_set watch;
 	struct host	*hosts;
 	pthread_t	 loop;
 	double		 connect_ms = 0, first_ms = 0, u0, s0, u1, s1, w0, w1;
-	int64_t		 c0, c1;
+	int64_t		 c0, c1, h0, h1;
 	long		 refreshes = 20, r, guests = 0;
 	int		 ch, i, n, bad = 0;
 	int		 parallel_only = 0;
 
-	while ((ch = getopt(argc, argv, "n:KP")) != -1) {
+	while ((ch = getopt(argc, argv, "n:KPw:")) != -1) {
 		switch (ch) {
 		case 'n':
 			refreshes = strtol(optarg, NULL, 10);
@@ -149,6 +153,10 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			parallel_only = 1;
+			break;
+		case 'w':
+			if (procstat_set_add(&watch, optarg) == -1)
+				return usage();
 			break;
 		default:
 			return usage();
@@ -194,12 +202,14 @@ main(int argc, char **argv)
 	if (bad == 0 && !parallel_only) {
 		split_ms(&u0, &s0);
 		c0 = procstat_children_cpu_ns(getpid());
+		h0 = procstat_set_cpu_ns(&watch);
 		w0 = procstat_now_ms();
 		for (r = 0; r < refreshes; r++)
 			for (i = 0; i < n; i++)
 				if (stats_once(hosts[i].conn) < 0)
 					bad++;
 		w1 = procstat_now_ms();
+		h1 = procstat_set_cpu_ns(&watch);
 		c1 = procstat_children_cpu_ns(getpid());
 		split_ms(&u1, &s1);
 		printf(" refreshes=%ld errors=%d cpu_ms_per_refresh=%.3f "
@@ -211,6 +221,9 @@ main(int argc, char **argv)
 		    (s1 - s0) / (double)refreshes,
 		    (double)(c1 - c0) / 1e6 / (double)refreshes,
 		    (w1 - w0) / (double)refreshes, procstat_rss_kb(getpid()));
+		if (watch.n > 0)
+			printf(" watch_cpu_ms_per_refresh=%.3f",
+			    (double)(h1 - h0) / 1e6 / (double)refreshes);
 	}
 	printf(" maxrss_kb=%ld\n", maxrss_kb());
 	fflush(stdout);

@@ -1,14 +1,17 @@
 /*
  * measure: what a command costs, read from outside it.
  *
- *   measure [-s SKIP] -- COMMAND [ARG...]
+ *   measure [-s SKIP] [-w PID]... -- COMMAND [ARG...]
  *	runs COMMAND with its standard output on a pipe and counts lines
  *	(crossvisor batch writes one line per refresh). The CPU between line
  *	SKIP and the last line, divided by the lines between them, is the
  *	cost per refresh without start-up and teardown.
  *	With -o FILE, the last line goes to FILE (to check what it said).
- *   measure -p PID -t SECONDS
+ *   measure [-p PID] [-w PID]... -t SECONDS
  *	samples a running process (the console in tmux) for SECONDS.
+ *
+ * Each -w PID is watched beside it, over the same window: watch_cpu is
+ * their summed user+sys (libvirtd and QEMU: what a poll costs the host).
  *
  * One line of key=value pairs on stdout; times in ms, memory in KiB.
  * cpu is user+sys of every thread of the process; child_cpu that of its
@@ -30,26 +33,42 @@ struct sample {
 	double	t_ms;
 	int64_t	cpu_ns;
 	int64_t	child_ns;
+	int64_t	watch_ns;
 	long	rss_kb;
 	long	hwm_kb;
 };
 
+static struct procstat_set	watch;
+
+/* PID 0: only the watched set. */
 static void
 take(pid_t pid, struct sample *s)
 {
 	s->t_ms = procstat_now_ms();
+	s->watch_ns = procstat_set_cpu_ns(&watch);
+	if (pid == 0)
+		return;
 	s->cpu_ns = procstat_cpu_ns(pid);
 	s->child_ns = procstat_children_cpu_ns(pid);
 	s->rss_kb = procstat_rss_kb(pid);
 	s->hwm_kb = procstat_hwm_kb(pid);
 }
 
+static void
+print_watch(const struct sample *a, const struct sample *b,
+    const char *key, double per)
+{
+	if (watch.n > 0)
+		printf(" %s=%.3f", key,
+		    (double)(b->watch_ns - a->watch_ns) / 1e6 / per);
+}
+
 static __attribute__((noreturn)) void
 usage(void)
 {
-	fprintf(stderr, "usage: measure [-s SKIP] [-o FILE] -- COMMAND "
-	    "[ARG...]\n"
-	    "       measure -p PID -t SECONDS\n");
+	fprintf(stderr, "usage: measure [-s SKIP] [-o FILE] [-w PID]... -- "
+	    "COMMAND [ARG...]\n"
+	    "       measure [-p PID] [-w PID]... -t SECONDS\n");
 	exit(2);
 }
 
@@ -59,6 +78,8 @@ sample_running(pid_t pid, double seconds)
 	struct sample	a, b;
 	struct timespec	ts;
 
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
 	take(pid, &a);
 	if (a.cpu_ns < 0) {
 		fprintf(stderr, "measure: no process %d\n", (int)pid);
@@ -70,8 +91,10 @@ sample_running(pid_t pid, double seconds)
 		;
 	take(pid, &b);
 	printf("wall_ms=%.1f cpu_ms=%.3f child_cpu_ms=%.3f rss_kb=%ld "
-	    "hwm_kb=%ld\n", b.t_ms - a.t_ms, (double)(b.cpu_ns - a.cpu_ns) /
+	    "hwm_kb=%ld", b.t_ms - a.t_ms, (double)(b.cpu_ns - a.cpu_ns) /
 	    1e6, (double)(b.child_ns - a.child_ns) / 1e6, b.rss_kb, b.hwm_kb);
+	print_watch(&a, &b, "watch_cpu_ms", 1);
+	printf("\n");
 	return 0;
 }
 
@@ -201,6 +224,7 @@ run_command(char **argv, long skip, FILE *copy)
 		    (double)(last.cpu_ns - base.cpu_ns) / 1e6 / k,
 		    (double)(last.child_ns - base.child_ns) / 1e6 / k,
 		    (last.t_ms - base.t_ms) / k);
+		print_watch(&base, &last, "watch_cpu_ms_per_line", k);
 	}
 	printf("\n");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
@@ -214,7 +238,7 @@ main(int argc, char **argv)
 	FILE	*copy = NULL;
 	int	ch;
 
-	while ((ch = getopt(argc, argv, "s:p:t:o:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:t:o:w:")) != -1) {
 		switch (ch) {
 		case 'o':
 			if ((copy = fopen(optarg, "w")) == NULL) {
@@ -231,11 +255,15 @@ main(int argc, char **argv)
 		case 't':
 			seconds = strtod(optarg, NULL);
 			break;
+		case 'w':
+			if (procstat_set_add(&watch, optarg) == -1)
+				usage();
+			break;
 		default:
 			usage();
 		}
 	}
-	if (pid > 0) {
+	if (pid > 0 || (watch.n > 0 && optind == argc)) {
 		if (seconds <= 0)
 			usage();
 		return sample_running((pid_t)pid, seconds);

@@ -21,6 +21,30 @@ procstat_cpu_ns(pid_t pid)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int
+procstat_set_add(struct procstat_set *set, const char *arg)
+{
+	char	*end;
+	long	 pid = strtol(arg, &end, 10);
+
+	if (pid <= 0 || *end != '\0' || set->n == PROCSTAT_SET_MAX)
+		return -1;
+	set->pid[set->n++] = (pid_t)pid;
+	return 0;
+}
+
+int64_t
+procstat_set_cpu_ns(const struct procstat_set *set)
+{
+	int64_t	sum = 0, ns;
+	size_t	i;
+
+	for (i = 0; i < set->n; i++)
+		if ((ns = procstat_cpu_ns(set->pid[i])) > 0)
+			sum += ns;
+	return sum;
+}
+
 /* Children are listed per thread: libvirt forks ssh from the thread that
  * opens the connection. */
 int64_t

@@ -197,6 +197,54 @@ kvm_fleet() {
     [ -z "$console" ] || console_run "$label" "$conf" "$n" "$keys"
 }
 
+# ------------------------------------------------------------ QEMU guests
+
+QEMU_GUESTS=10
+
+# qemu_start -- QEMU_GUESTS idle TCG guests in the private daemon; prints
+# the PIDs to watch: libvirtd's and each QEMU's.
+qemu_start() {
+    local i root
+    root=/proc/$(cat "$E2E_DIR/holder.pid")/root
+    for i in $(seq 1 "$QEMU_GUESTS"); do
+        e2e_define_tcg_guest "bench-qemu$i" idle
+        e2e_start_guest "bench-qemu$i"
+    done
+    cat "$E2E_DIR/libvirtd.pid"
+    for i in $(seq 1 "$QEMU_GUESTS"); do
+        cat "$root/run/libvirt/qemu/bench-qemu$i.pid"
+        echo
+    done
+}
+
+# qemu_run -- the floor (every group at every refresh) and batch (the
+# slow groups every slow_refresh) on the QEMU guests over +ssh: the
+# client's CPU, and the host's (libvirtd and QEMU) less what it spends
+# idle in as long.
+qemu_run() {
+    local uri conf out idle w=() p
+    uri=$(e2e_qemu_uri)
+    conf=$E2E_DIR/qemu.conf
+    bench_conf_header "$conf"
+    echo "hosts = ( $(e2e_kvm_host qemu "$uri") );" >>"$conf"
+    for p in $QEMU_PIDS; do w+=(-w "$p"); done
+    out=$(logged "qemu idle" bench/measure "${w[@]}" -t 10)
+    idle=$(calc "$(kv watch_cpu_ms "$out") / $(kv wall_ms "$out")")
+    rec "qemu.idle" "$(calc "$idle * 1000")"
+    out=$(logged "floor qemu" bench/floor "${w[@]}" -n "$REF" "$uri")
+    rec "floor.qemu.cpu" "$(kv cpu_ms_per_refresh "$out")"
+    rec "floor.qemu.host" "$(calc "$(kv watch_cpu_ms_per_refresh "$out") - \
+        $idle * $(kv wall_ms_per_refresh "$out")")"
+    out=$(logged "batch qemu" bench/measure -s 3 "${w[@]}" \
+        -o "$E2E_DIR/last.json" -- "$CV" -c "$conf" batch -n $((REF + 3)) \
+        -d "$BENCH_REFRESH" --format json)
+    [ "$(guests_in "$E2E_DIR/last.json")" = "$QEMU_GUESTS" ] ||
+        INCOMPLETE="$INCOMPLETE batch.qemu"
+    rec "batch.qemu.cpu" "$(kv cpu_ms_per_line "$out")"
+    rec "batch.qemu.host" "$(calc "$(kv watch_cpu_ms_per_line "$out") - \
+        $idle * $(kv wall_ms_per_line "$out")")"
+}
+
 # ------------------------------------------------------------ console
 
 frame_run() {
@@ -258,12 +306,16 @@ print(v[len(v) // 2] if v else -1)')
 say "fleets: generating node files (1000 and 100 domains)"
 bench_nodefile 1000 >/dev/null
 bench_nodefile 100 >/dev/null
+say "QEMU: starting $QEMU_GUESTS idle guests under TCG"
+QEMU_PIDS=$(qemu_start)
 for run in $(seq 1 "$RUNS"); do
     kvm_fleet 1x1000-local 1 1000 local 0.2
     kvm_fleet 1x100-ssh 1 100 ssh 0.2
     kvm_fleet 1x1000-ssh 1 1000 ssh 0.2 console virsh
     kvm_fleet 50x100-ssh 50 100 ssh 1.0 console
     kvm_fleet 100x100-ssh 100 100 ssh 1.0 console "" 40
+    say "QEMU: 1 host x $QEMU_GUESTS guests (run $run/$RUNS)"
+    qemu_run
     say "console: frames, bytes (run $run/$RUNS)"
     frame_run
     demo_bytes_run

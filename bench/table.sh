@@ -79,6 +79,12 @@ keys.100x100-ssh.p50|console: key to screen, p50 (80x24)|ms|-|||
 keys.100x100-ssh.p95|console: key to screen, p95 (80x24)|ms|<= 20 ms|||20
 keys.100x100-ssh.idle|  (output quiet before a key, median)|ms|-|||
 keys.100x100-ssh.bytes|console: bytes per refresh (80x24)|B|-|||
+#|KVM, 1 host x 10 real QEMU guests (TCG, idle), qemu+ssh://|||||
+floor.qemu.cpu|floor: CPU per refresh (every group each time)|ms|-|||
+batch.qemu.cpu|batch: CPU per refresh|ms|-|floor.qemu.cpu||
+floor.qemu.host|floor: the host's CPU per refresh (libvirtd, QEMU)|ms|-|||
+batch.qemu.host|batch: the host's CPU per refresh|ms|-|floor.qemu.host||
+qemu.idle|the host with no client: CPU per second|ms|-|||
 #|Console frames, 10 hosts x 1000 guests (bench/frame)|||||
 frame.200x60.p50|frame build+draw, p50, 200x60|ms|<= 5 ms|||5
 frame.200x60.p95|frame build+draw, p95, 200x60|ms|-|||
