@@ -1,7 +1,9 @@
 /* crossvisor: options, configuration, and dispatch to the console, batch,
  * audit or act. Main thread. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@
 #include "core/model.h"
 #include "core/report.h"
 #include "core/snap.h"
+#include "core/wakepipe.h"
 #include "core/xmalloc.h"
 #include "tui/tui.h"
 
@@ -46,6 +49,9 @@ struct globals {
 };
 
 static volatile sig_atomic_t	interrupted;
+/* on_interrupt writes a byte here: a wait ends at once, whichever thread
+ * the signal was given to. */
+static int			interrupt_pipe[2] = { -1, -1 };
 
 static const char usage_text[] =
 "usage: crossvisor [GLOBAL OPTIONS] [COMMAND [COMMAND OPTIONS]]\n"
@@ -74,8 +80,29 @@ static const char usage_text[] =
 static void
 on_interrupt(int sig)
 {
+	int	saved = errno;
+	char	c = 0;
+	ssize_t	r;
+
 	(void)sig;
 	interrupted = 1;
+	r = write(interrupt_pipe[1], &c, 1);
+	(void)r;	/* a full pipe already wakes every wait */
+	errno = saved;
+}
+
+/* Sleeps until the monotonic DEADLINE_MS or an interrupt. One wake-up per
+ * refresh: a client that wakes to look at a flag costs as much as its
+ * refreshes on a small fleet. */
+static void
+sleep_until(uint64_t deadline_ms)
+{
+	struct pollfd	pfd = { .fd = interrupt_pipe[0], .events = POLLIN };
+	uint64_t	now;
+
+	while (!interrupted && (now = clock_mono_ms()) < deadline_ms)
+		(void)poll(&pfd, 1, deadline_ms - now > INT_MAX ? INT_MAX :
+		    (int)(deadline_ms - now));
 }
 
 static _Noreturn void
@@ -372,16 +399,6 @@ fleet_ready(struct fleet *f, unsigned polls)
 }
 
 static void
-sleep_ms(uint64_t ms)
-{
-	struct timespec	ts;
-
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	nanosleep(&ts, NULL);
-}
-
-static void
 wait_ready(struct fleet *f, unsigned polls, uint64_t bound_ms)
 {
 	uint64_t	until = clock_mono_ms() + bound_ms;
@@ -465,9 +482,7 @@ cmd_batch(int argc, char **argv, struct cfg *c,
 	for (i = 0; !interrupted && (count < 0 || i < count); i++) {
 		if (i > 0) {
 			next += (uint64_t)(delay * 1000);
-			while (!interrupted && clock_mono_ms() < next)
-				sleep_ms(next - clock_mono_ms() < 100 ?
-				    next - clock_mono_ms() : 100);
+			sleep_until(next);
 			if (interrupted)
 				break;
 		}
@@ -872,6 +887,7 @@ main(int argc, char **argv)
 	if (argc < 2)
 		rc = cmd_console(&c, matrix);
 	else {
+		wake_pipe_open(interrupt_pipe);
 		sa.sa_handler = on_interrupt;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);

@@ -85,6 +85,15 @@ host_open(void *arg)
 	return NULL;
 }
 
+static void
+sleep_until(double ms)
+{
+	double	left = ms - procstat_now_ms();
+
+	if (left > 0)
+		usleep((useconds_t)(left * 1000));
+}
+
 static double
 rusage_ms(int who)
 {
@@ -140,10 +149,11 @@ main(int argc, char **argv)
 	double		 connect_ms = 0, first_ms = 0, u0, s0, u1, s1, w0, w1;
 	int64_t		 c0, c1, h0, h1;
 	long		 refreshes = 20, r, guests = 0;
+	double		 pace_ms = 0;
 	int		 ch, i, n, bad = 0;
 	int		 parallel_only = 0;
 
-	while ((ch = getopt(argc, argv, "n:KPw:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:KPw:i:")) != -1) {
 		switch (ch) {
 		case 'n':
 			refreshes = strtol(optarg, NULL, 10);
@@ -157,6 +167,9 @@ main(int argc, char **argv)
 		case 'w':
 			if (procstat_set_add(&watch, optarg) == -1)
 				return usage();
+			break;
+		case 'i':
+			pace_ms = strtod(optarg, NULL) * 1000;
 			break;
 		default:
 			return usage();
@@ -204,10 +217,13 @@ main(int argc, char **argv)
 		c0 = procstat_children_cpu_ns(getpid());
 		h0 = procstat_set_cpu_ns(&watch);
 		w0 = procstat_now_ms();
-		for (r = 0; r < refreshes; r++)
+		for (r = 0; r < refreshes; r++) {
+			if (r > 0 && pace_ms > 0)
+				sleep_until(w0 + (double)r * pace_ms);
 			for (i = 0; i < n; i++)
 				if (stats_once(hosts[i].conn) < 0)
 					bad++;
+		}
 		w1 = procstat_now_ms();
 		h1 = procstat_set_cpu_ns(&watch);
 		c1 = procstat_children_cpu_ns(getpid());

@@ -27,7 +27,12 @@
 #include "core/xmalloc.h"
 
 #define QUEUE_MAX	64
-#define WATCH_MS	200
+#define WATCH_MS	200	/* while an overdue call waits for another */
+#define WATCH_NEVER	UINT64_MAX
+/* A backend's own timeout, as long as the call's, ends it a moment after
+ * the deadline, and its error says more than the watchdog's: it gets this
+ * long to come first. */
+#define WATCH_GRACE_MS	200
 #define BACKOFF_MIN	0.5	/* seconds before the first retry */
 #define QUIT_GRACE_MS	500	/* quitting waits this long for pollers */
 
@@ -128,6 +133,11 @@ struct engine {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
 	bool			 stop;		/* Locked by lock. */
+	uint64_t		 watch_at;	/* Locked by lock: the watchdog
+						   sleeps until then */
+	bool			 watch_scanning; /* Locked by lock. */
+	bool			 watch_poked;	/* Locked by lock: a deadline
+						   came during the scan */
 };
 
 static void	*poller_main(void *);
@@ -426,14 +436,18 @@ should_stop(struct poller *p)
 	return stop;
 }
 
+static void	watchdog_note(struct engine *, uint64_t);
+
 static void
 call_begin(struct worker *w, const char *what, double timeout_s,
     const struct action_req *req)
 {
 	struct poller	*p = w->p;
+	uint64_t	 deadline;
 
 	pthread_mutex_lock(&p->lock);
-	p->call_deadline = clock_mono_ms() + (uint64_t)(timeout_s * 1000);
+	deadline = clock_mono_ms() + (uint64_t)(timeout_s * 1000);
+	p->call_deadline = deadline;
 	p->call_secs = timeout_s;
 	p->call_what = what;
 	p->overdue = false;
@@ -441,6 +455,7 @@ call_begin(struct worker *w, const char *what, double timeout_s,
 	if (req != NULL)
 		p->call_req = *req;
 	pthread_mutex_unlock(&p->lock);
+	watchdog_note(p->eng, deadline + WATCH_GRACE_MS);
 }
 
 /* Says whether the call came back in time, late, or to an abandoned
@@ -929,7 +944,24 @@ worker_start(struct poller *p)
  * in charge until that one ends, so a host never holds more than one
  * abandoned thread.
  */
-static void
+/* Under p->lock: when the watchdog must look at P's call again. */
+static uint64_t
+watch_next(const struct poller *p, uint64_t now)
+{
+	if (p->cur == NULL || p->call_deadline == 0)
+		return WATCH_NEVER;
+	if (!p->overdue)
+		return p->call_deadline + WATCH_GRACE_MS;
+	if (p->stop)
+		return WATCH_NEVER;
+	/* An earlier abandoned thread ends when it ends: look now and then. */
+	if (p->nabandoned > 0)
+		return now + WATCH_MS;
+	return p->call_deadline + (uint64_t)(p->call_secs * 1000);
+}
+
+/* Returns when to look at P again (WATCH_NEVER: when a call begins). */
+static uint64_t
 watch_poller(struct poller *p, uint64_t now)
 {
 	struct action_req	 req;
@@ -937,12 +969,15 @@ watch_poller(struct poller *p, uint64_t now)
 	pthread_t		 tid;
 	char			 msg[128], amsg[256];
 	bool			 first, act, abandon;
+	uint64_t		 next;
 
 	pthread_mutex_lock(&p->lock);
 	w = p->cur;
-	if (w == NULL || p->call_deadline == 0 || now < p->call_deadline) {
+	if (w == NULL || p->call_deadline == 0 ||
+	    now < p->call_deadline + WATCH_GRACE_MS) {
+		next = watch_next(p, now);
 		pthread_mutex_unlock(&p->lock);
-		return;
+		return next;
 	}
 	first = !p->overdue;
 	/* A call merely slow (a loaded host, a long SSH handshake) is given
@@ -950,8 +985,9 @@ watch_poller(struct poller *p, uint64_t now)
 	abandon = p->nabandoned == 0 && !p->stop && now >= p->call_deadline +
 	    (uint64_t)(p->call_secs * 1000);
 	if (!first && !abandon) {
+		next = watch_next(p, now);
 		pthread_mutex_unlock(&p->lock);
-		return;
+		return next;
 	}
 	p->overdue = true;
 	act = first && p->call_act;
@@ -964,6 +1000,7 @@ watch_poller(struct poller *p, uint64_t now)
 		p->nabandoned++;
 		p->cur = NULL;
 	}
+	next = watch_next(p, now);
 	pthread_mutex_unlock(&p->lock);
 	if (first) {
 		publish_unreachable(p, HOST_DOWN, msg);
@@ -979,6 +1016,21 @@ watch_poller(struct poller *p, uint64_t now)
 		pthread_detach(tid);
 		worker_start(p);
 	}
+	return next;
+}
+
+/* A call began that the watchdog must look at by LOOK_AT: if it sleeps
+ * past that, or is in the middle of a scan that may have missed the call,
+ * it looks again. */
+static void
+watchdog_note(struct engine *e, uint64_t look_at)
+{
+	pthread_mutex_lock(&e->lock);
+	if (e->watch_scanning || look_at < e->watch_at) {
+		e->watch_poked = true;
+		pthread_cond_broadcast(&e->cond);
+	}
+	pthread_mutex_unlock(&e->lock);
 }
 
 static void *
@@ -987,19 +1039,33 @@ watchdog_main(void *arg)
 	struct engine	*e = arg;
 	struct timespec	 ts;
 	size_t		 i;
-	uint64_t	 until;
+	uint64_t	 until, next;
 
 	pthread_mutex_lock(&e->lock);
 	while (!e->stop) {
+		e->watch_scanning = true;
+		e->watch_poked = false;
 		pthread_mutex_unlock(&e->lock);
-		for (i = 0; i < e->n; i++)
-			watch_poller(&e->pollers[i], clock_mono_ms());
-		until = clock_mono_ms() + WATCH_MS;
-		ts.tv_sec = (time_t)(until / 1000);
-		ts.tv_nsec = (long)(until % 1000) * 1000000L;
+		until = WATCH_NEVER;
+		for (i = 0; i < e->n; i++) {
+			next = watch_poller(&e->pollers[i], clock_mono_ms());
+			if (next < until)
+				until = next;
+		}
 		pthread_mutex_lock(&e->lock);
-		if (!e->stop)
+		e->watch_scanning = false;
+		if (e->stop || e->watch_poked)
+			continue;
+		/* Asleep until the first deadline, not on a tick: an idle
+		 * client should not wake to find nothing to do. */
+		e->watch_at = until;
+		if (until == WATCH_NEVER)
+			pthread_cond_wait(&e->cond, &e->lock);
+		else {
+			ts.tv_sec = (time_t)(until / 1000);
+			ts.tv_nsec = (long)(until % 1000) * 1000000L;
 			pthread_cond_timedwait(&e->cond, &e->lock, &ts);
+		}
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;

@@ -3,14 +3,13 @@
 #include "core/fleet.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "core/err.h"
 #include "core/snap.h"
+#include "core/wakepipe.h"
 #include "core/xmalloc.h"
 
 struct fleet {
@@ -27,7 +26,6 @@ fleet_create(size_t n)
 {
 	struct fleet		*f = xcalloc(1, sizeof *f);
 	pthread_condattr_t	 ca;
-	int			 i;
 
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_condattr_init(&ca);
@@ -36,13 +34,7 @@ fleet_create(size_t n)
 	pthread_condattr_destroy(&ca);
 	f->n = n;
 	f->slots = xcalloc(n ? n : 1, sizeof *f->slots);
-	if (pipe(f->wake) == -1)
-		fatal("pipe");
-	for (i = 0; i < 2; i++) {
-		fcntl(f->wake[i], F_SETFL, fcntl(f->wake[i], F_GETFL) |
-		    O_NONBLOCK);
-		fcntl(f->wake[i], F_SETFD, FD_CLOEXEC);
-	}
+	wake_pipe_open(f->wake);
 	return f;
 }
 

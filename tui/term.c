@@ -4,7 +4,6 @@
 #include "tui/term.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/wakepipe.h"
 
 struct term_style {
 	short	fg;		/* -1: the terminal's default */
@@ -210,17 +210,9 @@ term_signals_install(void)
 {
 	struct sigaction	sa;
 	size_t			i;
-	int			j;
 
-	if (term_pipe[0] == -1) {
-		if (pipe(term_pipe) == -1)
-			fatal("pipe");
-		for (j = 0; j < 2; j++) {
-			fcntl(term_pipe[j], F_SETFL,
-			    fcntl(term_pipe[j], F_GETFL) | O_NONBLOCK);
-			fcntl(term_pipe[j], F_SETFD, FD_CLOEXEC);
-		}
-	}
+	if (term_pipe[0] == -1)
+		wake_pipe_open(term_pipe);
 
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
