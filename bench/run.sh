@@ -83,13 +83,17 @@ floor_run() {
     rec "floor.$label.first" "$(kv first_ms "$out")"
 }
 
-# floor_keepalive_run LABEL URI... -- the floor again, each connection
-# kept alive on libvirt's event loop as crossvisor's are: its CPU only.
+# floor_keepalive_run LABEL DELAY URI... -- the floor again, each
+# connection kept alive on libvirt's event loop as crossvisor's are: its
+# CPU only; then also paced, a refresh every DELAY s as batch's, so that
+# each refresh wakes it from sleep as it wakes a client.
 floor_keepalive_run() {
-    local label=$1 out
-    shift
+    local label=$1 delay=$2 out
+    shift 2
     out=$(logged "floor -K $label" bench/floor -K -n "$REF" "$@")
     rec "floor.$label.kacpu" "$(kv cpu_ms_per_refresh "$out")"
+    out=$(logged "floor -K -i $delay $label" bench/floor -K -i "$delay" -n "$REF" "$@")
+    rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
 }
 
 # guests_in FILE -- guests in a batch JSON line.
@@ -191,7 +195,7 @@ kvm_fleet() {
     mapfile -t uris < <(bench_kvm_uris "$n" "$m" "$mode")
     say "$label: $n host(s) x $m guests ($mode), run $run/$RUNS"
     floor_run "$label" "${uris[@]}"
-    [ "$mode" != ssh ] || floor_keepalive_run "$label" "${uris[@]}"
+    [ "$mode" != ssh ] || floor_keepalive_run "$label" "$delay" "${uris[@]}"
     batch_run "$label" "$conf" "$delay" $((n * m)) "$n"
     [ -z "$virsh" ] || virsh_run "$label" "${uris[0]}"
     [ -z "$console" ] || console_run "$label" "$conf" "$n" "$keys"

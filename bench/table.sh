@@ -41,6 +41,7 @@ floor.1x1000-ssh.cpu|floor: CPU per refresh|ms|-|||
 floor.1x1000-ssh.ssh|floor: its ssh, CPU per refresh|ms|-|||
 floor.1x1000-ssh.wall|floor: wall per refresh|ms|-|||
 floor.1x1000-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.1x1000-ssh.cpu||
+floor.1x1000-ssh.paced|  ... and paced, a refresh every 0.2 s as batch|ms|-|floor.1x1000-ssh.cpu||
 virsh.1x1000-ssh.cpu|virsh domstats: CPU per call (with its ssh)|ms|-|floor.1x1000-ssh.cpu||
 batch.1x1000-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.1x1000-ssh.cpu|1.3|
 batch.1x1000-ssh.ssh|batch: its ssh, CPU per refresh|ms|-|floor.1x1000-ssh.ssh||
@@ -55,6 +56,7 @@ batch.perguest.kept|batch: RSS kept between refreshes per guest|B|<= 2048 B||| 2
 #|KVM, 50 hosts x 100 guests, test+ssh://|||||
 floor.50x100-ssh.cpu|floor: CPU per refresh|ms|-|||
 floor.50x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.50x100-ssh.cpu||
+floor.50x100-ssh.paced|  ... and paced, a refresh every 1 s as batch|ms|-|floor.50x100-ssh.cpu||
 batch.50x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 console.50x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 floor.50x100-ssh.ssh|floor: its 50 ssh, CPU per refresh|ms|-|||
@@ -64,6 +66,7 @@ batch.50x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.50x100-ssh.peak|1.
 #|KVM, 100 hosts x 100 guests, test+ssh://|||||
 floor.100x100-ssh.cpu|floor: CPU per refresh|ms|-|||
 floor.100x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.100x100-ssh.cpu||
+floor.100x100-ssh.paced|  ... and paced, a refresh every 1 s as batch|ms|-|floor.100x100-ssh.cpu||
 batch.100x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 console.100x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 floor.100x100-ssh.peak|floor: peak RSS|KiB|-|||
