@@ -966,7 +966,7 @@ watch_poller(struct poller *p, uint64_t now)
 {
 	struct action_req	 req;
 	struct worker		*w;
-	pthread_t		 tid;
+	pthread_t		 tid = { 0 };	/* set when abandon is */
 	char			 msg[128], amsg[256];
 	bool			 first, act, abandon;
 	uint64_t		 next;
