@@ -16,6 +16,7 @@
 #include "backends/backend.h"
 #include "backends/kvm_events.h"
 #include "backends/kvm_glib.h"
+#include "backends/kvm_ssherr.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
 #include "backends/sshx.h"
@@ -793,6 +794,21 @@ read_identity(struct backend_conn *c, struct raw_host *rh)
 		rh->logical_cpus = (int)ni.cpus;
 }
 
+/* OpenSSH's host key banner, passed on whole by libvirt, would fill the
+ * error line with capitals and lose the advice: say it in one line. */
+static void
+open_err(const struct kvm_uri *u, struct cv_err *err)
+{
+	const char	*m = virGetLastErrorMessage();
+	char		 line[sizeof err->msg];
+
+	if (m != NULL && strcmp(u->transport, "ssh") == 0 &&
+	    kvm_ssh_hostkey_refusal(m, u, line, sizeof line))
+		cv_err_set(err, CV_E_HOSTKEY, "%s", line);
+	else
+		lv_err(err, CV_E_CONNECT, "libvirt");
+}
+
 static int
 kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
     struct backend_conn **out, struct raw_host *rh, struct cv_err *err)
@@ -824,7 +840,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->conn = virConnectOpenAuth(uri, &auth, 0);
 	free(uri);
 	if (c->conn == NULL) {
-		lv_err(err, CV_E_CONNECT, "libvirt");
+		open_err(&u, err);
 		kvm_close(c);
 		return -1;
 	}

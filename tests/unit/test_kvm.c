@@ -16,6 +16,7 @@
 #include "backends/backend.h"
 #include "backends/kvm_events.h"
 #include "backends/kvm_glib.h"
+#include "backends/kvm_ssherr.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
 #include "core/conf.h"
@@ -252,6 +253,81 @@ bad_uri_is_an_error_line(void **state)
 	assert_null(strchr(err.msg, '\n'));
 }
 
+/* What libvirt 9.0 said when OpenSSH 9.2's client refused a host key (its
+ * banner kept whole, carriage returns and all; paths and names changed). */
+static const char ssh_changed[] = "Cannot recv data: "
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+    "@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n"
+    "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n"
+    "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\n"
+    "Someone could be eavesdropping on you right now "
+    "(man-in-the-middle attack)!\r\n"
+    "It is also possible that a host key has just been changed.\r\n"
+    "The fingerprint for the ED25519 key sent by the remote host is\n"
+    "SHA256:2+9ZR4Yysam2woT+qyGLkEYjmbV9wUcbyJHX+RWMmSs.\r\n"
+    "Please contact your system administrator.\r\n"
+    "Add correct host key in /home/ops/.ssh/known_hosts to get rid of this "
+    "message.\r\n"
+    "Offending ED25519 key in /home/ops/.ssh/known_hosts:2\r\n"
+    "  remove with:\r\n"
+    "  ssh-keygen -f \"/home/ops/.ssh/known_hosts\" -R "
+    "\"[kvm-a.example.com]:2222\"\r\n"
+    "Host key for [kvm-a.example.com]:2222 has changed and you have "
+    "requested strict checking.\r\n"
+    "Host key verification failed.: Connection reset by peer";
+static const char ssh_unknown[] = "Cannot recv data: No ED25519 host key is "
+    "known for [kvm-a.example.com]:2222 and you have requested strict "
+    "checking.\r\nHost key verification failed.: Connection reset by peer";
+
+/* OpenSSH's refusals become one line that says what to do; libvirt's
+ * other errors are left to it. */
+static void
+ssh_hostkey_refusals(void **state)
+{
+	struct kvm_uri	u;
+	char		line[256];
+	char		cut[sizeof ssh_changed];
+
+	(void)state;
+	assert_int_equal(kvm_uri_parse("qemu+ssh://root@kvm-a.example.com:2222"
+	    "/system?known_hosts=/etc/cv/known_hosts", &u), 0);
+
+	assert_true(kvm_ssh_hostkey_refusal(ssh_changed, &u, line, sizeof line));
+	assert_string_equal(line, "host key of [kvm-a.example.com]:2222 CHANGED "
+	    "to SHA256:2+9ZR4Yysam2woT+qyGLkEYjmbV9wUcbyJHX+RWMmSs (OpenSSH); "
+	    "refused. If expected: ssh-keygen -R '[kvm-a.example.com]:2222' -f "
+	    "/home/ops/.ssh/known_hosts, then trust the new key");
+
+	assert_true(kvm_ssh_hostkey_refusal(ssh_unknown, &u, line, sizeof line));
+	assert_string_equal(line, "unknown host key of [kvm-a.example.com]:2222 "
+	    "(OpenSSH); refused. To trust it, check the fingerprint, then: "
+	    "ssh-keyscan -p 2222 kvm-a.example.com >> /etc/cv/known_hosts");
+
+	/* A long banner may be cut short before its last lines: the URI then
+	 * names the host and the file. */
+	memcpy(cut, ssh_changed, sizeof cut);
+	cut[strstr(ssh_changed, "Offending") - ssh_changed] = '\0';
+	assert_true(kvm_ssh_hostkey_refusal(cut, &u, line, sizeof line));
+	assert_string_equal(line, "host key of [kvm-a.example.com]:2222 CHANGED "
+	    "to SHA256:2+9ZR4Yysam2woT+qyGLkEYjmbV9wUcbyJHX+RWMmSs (OpenSSH); "
+	    "refused. If expected: ssh-keygen -R '[kvm-a.example.com]:2222' -f "
+	    "/etc/cv/known_hosts, then trust the new key");
+
+	assert_int_equal(kvm_uri_parse("qemu+ssh://kvm-b/system", &u), 0);
+	assert_true(kvm_ssh_hostkey_refusal("Cannot recv data: Host key "
+	    "verification failed.: Connection reset by peer", &u, line,
+	    sizeof line));
+	assert_string_equal(line, "host key of kvm-b not verified (OpenSSH); "
+	    "refused. Check its line in ~/.ssh/known_hosts");
+
+	assert_false(kvm_ssh_hostkey_refusal("Cannot recv data: ssh: connect "
+	    "to host kvm-b port 22: Connection refused: Connection reset by "
+	    "peer", &u, line, sizeof line));
+	assert_false(kvm_ssh_hostkey_refusal("Cannot recv data: Permission "
+	    "denied (publickey).: Connection reset by peer", &u, line,
+	    sizeof line));
+}
+
 static void
 registry_slots_all_set(void **state)
 {
@@ -328,6 +404,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_driver_poll_and_act,
 		    setup_host, teardown_host),
 		cmocka_unit_test(bad_uri_is_an_error_line),
+		cmocka_unit_test(ssh_hostkey_refusals),
 		cmocka_unit_test(registry_slots_all_set),
 		cmocka_unit_test(glib_snprintf_as_printf),
 	};
