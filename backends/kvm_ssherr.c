@@ -9,26 +9,38 @@
 #define NAME_MAX_CV	300
 #define PATH_MAX_CV	512
 
-/* Copies the text of MSG between BEFORE and AFTER (both found, in that
- * order, on one line) into OUT. */
+/* The N bytes at P, if any and if they fit, as a string in OUT. */
 static bool
-between(const char *msg, const char *before, const char *after, char *out,
-    size_t outlen)
+take(const char *p, size_t n, char *out, size_t outlen)
 {
-	const char	*p, *q;
-	size_t		 n;
-
-	if ((p = strstr(msg, before)) == NULL)
-		return false;
-	p += strlen(before);
-	if ((q = strstr(p, after)) == NULL || memchr(p, '\n', (size_t)(q - p)))
-		return false;
-	n = (size_t)(q - p);
 	if (n == 0 || n >= outlen)
 		return false;
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return true;
+}
+
+/* Where the text after the first KEY in MSG begins, or NULL. */
+static const char *
+after(const char *msg, const char *key)
+{
+	const char	*p = strstr(msg, key);
+
+	return p != NULL ? p + strlen(key) : NULL;
+}
+
+/* The text of MSG between BEFORE and AFTER (both found, in that order, on
+ * one line). */
+static bool
+between(const char *msg, const char *before, const char *until, char *out,
+    size_t outlen)
+{
+	const char	*p, *q;
+
+	if ((p = after(msg, before)) == NULL || (q = strstr(p, until)) == NULL ||
+	    memchr(p, '\n', (size_t)(q - p)) != NULL)
+		return false;
+	return take(p, (size_t)(q - p), out, outlen);
 }
 
 /* "SHA256:..." after OpenSSH's "sent by the remote host is", without the
@@ -37,19 +49,12 @@ static bool
 offered_fingerprint(const char *msg, char *out, size_t outlen)
 {
 	const char	*p;
-	size_t		 n;
 
-	if ((p = strstr(msg, "sent by the remote host is")) == NULL)
+	if ((p = after(msg, "sent by the remote host is")) == NULL)
 		return false;
-	p += strlen("sent by the remote host is");
 	p += strspn(p, " \r\n");
-	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789+/=:");
-	if (n == 0 || n >= outlen)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
+	return take(p, strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/=:"), out, outlen);
 }
 
 /* "Offending ED25519 key in FILE:LINE": the file that holds the old key. */
@@ -57,23 +62,16 @@ static bool
 offending_file(const char *msg, char *out, size_t outlen)
 {
 	const char	*p, *q, *end;
-	size_t		 n;
 
-	if ((p = strstr(msg, "Offending ")) == NULL ||
-	    (p = strstr(p, " key in ")) == NULL)
+	if ((p = after(msg, "Offending ")) == NULL ||
+	    (p = after(p, " key in ")) == NULL)
 		return false;
-	p += strlen(" key in ");
 	end = p + strcspn(p, "\r\n");
 	for (q = end; q > p && q[-1] != ':'; q--)
 		;
 	if (q == p || strspn(q, "0123456789") != (size_t)(end - q))
 		return false;
-	n = (size_t)(q - 1 - p);
-	if (n == 0 || n >= outlen)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
+	return take(p, (size_t)(q - 1 - p), out, outlen);
 }
 
 /* The name known_hosts files use: "[host]:port" off port 22. */
