@@ -935,15 +935,6 @@ worker_start(struct poller *p)
 
 /* ---- the watchdog ---- */
 
-/*
- * A call past its deadline shows the host down at once (and fails the
- * action it was running, whose outcome is then unknown). Past twice its
- * deadline, its thread is abandoned to the call and a fresh one takes the
- * host over, unless an
- * earlier abandoned thread of the host is still stuck: then this one stays
- * in charge until that one ends, so a host never holds more than one
- * abandoned thread.
- */
 /* Under p->lock: when the watchdog must look at P's call again. */
 static uint64_t
 watch_next(const struct poller *p, uint64_t now)
@@ -960,7 +951,15 @@ watch_next(const struct poller *p, uint64_t now)
 	return p->call_deadline + (uint64_t)(p->call_secs * 1000);
 }
 
-/* Returns when to look at P again (WATCH_NEVER: when a call begins). */
+/*
+ * A call past its deadline (and the grace) shows the host down at once
+ * and fails the action it was running, whose outcome is then unknown. Past
+ * twice its deadline, its thread is abandoned to the call and a fresh one
+ * takes the host over, unless an earlier abandoned thread of the host is
+ * still stuck: then this one stays in charge until that one ends, so a
+ * host never holds more than one abandoned thread. Returns when to look at
+ * P again (WATCH_NEVER: when a call begins).
+ */
 static uint64_t
 watch_poller(struct poller *p, uint64_t now)
 {
