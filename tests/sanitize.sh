@@ -4,8 +4,10 @@
 # the fleet under threads). A copy keeps the main build untouched. Then,
 # with the ASan+UBSan build (crossvisor and the simulator), the end-to-end
 # tests of hostile hosts and input (SANITIZE_E2E, default below; "" for
-# none), every report of every process going to a file that must not
-# appear; and valgrind memcheck on `--demo batch -n 2` of the main build.
+# none), and with the TSan build those of real libvirt and of a hung call
+# (SANITIZE_E2E_TSAN), every report of every process going to a file that
+# must not appear; and valgrind memcheck on `--demo batch -n 2` of the main
+# build.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/cv-sanitize.XXXXXX")
@@ -51,10 +53,10 @@ run_one() {	# name cflags env...
 	echo "sanitize: $name: clean ($(tail -1 "$work/$name.unit"); batch --demo -n 3) in $(( $(date +%s) - start )) s"
 }
 
-# run_e2e DIR -- the e2e tests in SANITIZE_E2E on DIR's binaries.
+# run_e2e NAME TESTS -- those e2e tests on the NAME build's binaries, the
+# sanitizer's reports going to files under $work/NAME-e2e.
 run_e2e() {
-	dir=$1 logs="$work/asan-e2e"
-	tests=${SANITIZE_E2E-test_hyperv_batch test_injection test_output_bounds test_secrets}
+	name=$1 tests=$2 dir="$work/$1" logs="$work/$1-e2e"
 	[ -n "$tests" ] || return 0
 	mkdir -p "$logs"
 	start=$(date +%s)
@@ -63,18 +65,19 @@ run_e2e() {
 	if ! CROSSVISOR="$dir/crossvisor" HVSIM="$dir/tests/sim/hvsim" \
 	    ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=8:log_path=$logs/asan" \
 	    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan" \
-	    bash "$top/tests/e2e/run.sh" $tests >"$work/asan.e2e" 2>&1; then
-		cat "$work/asan.e2e"
+	    TSAN_OPTIONS="suppressions=$top/tests/tsan.supp log_path=$logs/tsan" \
+	    bash "$top/tests/e2e/run.sh" $tests >"$work/$name.e2e" 2>&1; then
+		cat "$work/$name.e2e"
 		[ -z "$(ls "$logs")" ] || head -n 60 "$logs"/*
-		echo "sanitize: asan: e2e FAILED"
+		echo "sanitize: $name: e2e FAILED"
 		return 1
 	fi
 	if [ -n "$(ls "$logs")" ]; then
 		head -n 40 "$logs"/*
-		echo "sanitize: asan: e2e: sanitizer reports in $(ls "$logs" | wc -l) processes"
+		echo "sanitize: $name: e2e: sanitizer reports in $(ls "$logs" | wc -l) processes"
 		return 1
 	fi
-	echo "sanitize: asan: e2e clean ($(tail -n 1 "$work/asan.e2e"): $tests) in $(( $(date +%s) - start )) s"
+	echo "sanitize: $name: e2e clean ($(tail -n 1 "$work/$name.e2e"): $tests) in $(( $(date +%s) - start )) s"
 }
 
 # valgrind memcheck on the demo's batch run of the main build.
@@ -100,9 +103,11 @@ run_valgrind() {
 status=0
 run_one asan "-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-    && run_e2e "$work/asan" || status=1
+    && run_e2e asan "${SANITIZE_E2E-test_hyperv_batch test_injection test_output_bounds test_secrets}" \
+    || status=1
 run_one tsan "-fsanitize=thread" \
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$top/tests/tsan.supp" \
+    && run_e2e tsan "${SANITIZE_E2E_TSAN-test_kvm_batch test_fault_action_hang}" \
     || status=1
 run_valgrind || status=1
 exit $status
