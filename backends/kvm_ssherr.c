@@ -2,8 +2,10 @@
 #include "backends/kvm_ssherr.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backends/hostkey.h"
 #include "backends/kvm_uri.h"
 
 #define NAME_MAX_CV	300
@@ -74,36 +76,30 @@ offending_file(const char *msg, char *out, size_t outlen)
 	return take(p, (size_t)(q - 1 - p), out, outlen);
 }
 
-/* The name known_hosts files use: "[host]:port" off port 22. */
+/* The host and port of a known_hosts name as OpenSSH writes it, host or
+ * [host]:port, into HOST and *PORT (0: the default). */
 static void
-uri_known_name(const struct kvm_uri *u, char *out, size_t outlen)
-{
-	if (u->port > 0 && u->port != 22)
-		snprintf(out, outlen, "[%s]:%d", u->host, u->port);
-	else
-		snprintf(out, outlen, "%s", u->host);
-}
-
-/* ssh-keyscan's arguments for a known_hosts name. */
-static void
-keyscan_args(const char *name, char *out, size_t outlen)
+split_name(const char *name, char *host, size_t hostlen, int *port)
 {
 	const char	*close;
 
-	if (name[0] == '[' && (close = strstr(name, "]:")) != NULL)
-		snprintf(out, outlen, "-p %s %.*s", close + 2,
-		    (int)(close - name - 1), name + 1);
-	else
-		snprintf(out, outlen, "%s", name);
+	*port = 0;
+	if (name[0] == '[' && (close = strstr(name, "]:")) != NULL) {
+		snprintf(host, hostlen, "%.*s", (int)(close - name - 1),
+		    name + 1);
+		*port = atoi(close + 2);
+	} else
+		snprintf(host, hostlen, "%s", name);
 }
 
 bool
 kvm_ssh_hostkey_refusal(const char *msg, const struct kvm_uri *u, char *out,
     size_t outlen)
 {
-	char	name[NAME_MAX_CV], fp[128], file[PATH_MAX_CV];
-	char	keyscan[NAME_MAX_CV + 16];
+	char	said[NAME_MAX_CV], host[NAME_MAX_CV], name[NAME_MAX_CV];
+	char	keyscan[NAME_MAX_CV + 16], fp[128], file[PATH_MAX_CV];
 	bool	changed, unknown;
+	int	port;
 
 	changed = strstr(msg, "REMOTE HOST IDENTIFICATION HAS CHANGED") !=
 	    NULL || strstr(msg, "has changed and you have requested strict "
@@ -113,25 +109,27 @@ kvm_ssh_hostkey_refusal(const char *msg, const struct kvm_uri *u, char *out,
 	    strstr(msg, "Host key verification failed") == NULL)
 		return false;
 
-	if (!between(msg, "Host key for ", " has changed", name, sizeof name) &&
-	    !between(msg, "host key is known for ", " and you have", name,
-	    sizeof name))
-		uri_known_name(u, name, sizeof name);
+	/* The name OpenSSH checked (an ssh_config alias resolved), else the
+	 * URI's. */
+	if (between(msg, "Host key for ", " has changed", said, sizeof said) ||
+	    between(msg, "host key is known for ", " and you have", said,
+	    sizeof said))
+		split_name(said, host, sizeof host, &port);
+	else {
+		snprintf(host, sizeof host, "%s", u->host);
+		port = u->port;
+	}
+	hostkey_name(host, port, name, sizeof name, keyscan, sizeof keyscan);
 	if (!offending_file(msg, file, sizeof file))
 		snprintf(file, sizeof file, "%s", u->known_hosts[0] ?
 		    u->known_hosts : "~/.ssh/known_hosts");
 	if (changed) {
 		if (!offered_fingerprint(msg, fp, sizeof fp))
 			snprintf(fp, sizeof fp, "another key");
-		snprintf(out, outlen, "host key of %s CHANGED to %s (OpenSSH); "
-		    "refused. If expected: ssh-keygen -R '%s' -f %s, then trust "
-		    "the new key", name, fp, name, file);
-	} else if (unknown) {
-		keyscan_args(name, keyscan, sizeof keyscan);
-		snprintf(out, outlen, "unknown host key of %s (OpenSSH); "
-		    "refused. To trust it, check the fingerprint, then: "
-		    "ssh-keyscan %s >> %s", name, keyscan, file);
-	} else
+		hostkey_changed(out, outlen, name, fp, "OpenSSH", file);
+	} else if (unknown)
+		hostkey_unknown(out, outlen, name, "OpenSSH", keyscan, file);
+	else
 		snprintf(out, outlen, "host key of %s not verified (OpenSSH); "
 		    "refused. Check its line in %s", name, file);
 	return true;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/hostkey.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/xmalloc.h"
@@ -120,14 +121,7 @@ known_name(const struct sshx_target *t, ssh_session s, char *buf, size_t len,
 	ssh_options_get_port(s, &port);
 	if (ssh_options_get(s, SSH_OPTIONS_HOST, &host) != SSH_OK)
 		host = NULL;
-	if (port == 22) {
-		snprintf(buf, len, "%s", host ? host : t->host);
-		snprintf(scan, scanlen, "%s", host ? host : t->host);
-	} else {
-		snprintf(buf, len, "[%s]:%u", host ? host : t->host, port);
-		snprintf(scan, scanlen, "-p %u %s", port,
-		    host ? host : t->host);
-	}
+	hostkey_name(host ? host : t->host, (int)port, buf, len, scan, scanlen);
 	ssh_string_free_char(host);
 }
 
@@ -138,7 +132,8 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 {
 	enum ssh_known_hosts_e	 st = ssh_session_is_known_server(s);
 	char			*fp, *old;
-	char			 name[300], keyscan[320];
+	char			 name[300], keyscan[320], line[sizeof err->msg];
+	char			 note[128];
 	const char		*kh = t->known_hosts ? t->known_hosts :
 				    "~/.ssh/known_hosts";
 	int			 rc = -1;
@@ -151,18 +146,17 @@ verify_host(const struct sshx_target *t, ssh_session s, struct cv_err *err)
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
 		old = known_fingerprint(s, name);
-		/* Short: the advice must fit in an error line. */
-		cv_err_set(err, CV_E_HOSTKEY, "host key of %s CHANGED to %s "
-		    "(known_hosts: %s); refused. If expected: ssh-keygen -R "
-		    "'%s' -f %s, then trust the new key", name, fp ? fp : "?",
-		    old ? old : "?", name, kh);
+		snprintf(note, sizeof note, "known_hosts: %s", old ? old : "?");
+		hostkey_changed(line, sizeof line, name, fp ? fp : "?", note,
+		    kh);
+		cv_err_set(err, CV_E_HOSTKEY, "%s", line);
 		ssh_string_free_char(old);
 		break;
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
 	case SSH_KNOWN_HOSTS_UNKNOWN:
-		cv_err_set(err, CV_E_HOSTKEY, "unknown host key of %s (%s); "
-		    "refused. To trust it, check the fingerprint, then: "
-		    "ssh-keyscan %s >> %s", name, fp ? fp : "?", keyscan, kh);
+		hostkey_unknown(line, sizeof line, name, fp ? fp : "?", keyscan,
+		    kh);
+		cv_err_set(err, CV_E_HOSTKEY, "%s", line);
 		break;
 	default:
 		cv_err_set(err, CV_E_HOSTKEY, "cannot check the host key of "

@@ -58,8 +58,8 @@ build fuzz_hvps backends/hyperv_ps.c core/err.c core/xmalloc.c core/model.c || s
 build fuzz_cfg config/cfg.c config/cfg_table.c config/lc.c core/conf.c core/err.c \
     core/xmalloc.c core/words.c || status=1
 build fuzz_theme core/theme.c core/err.c core/xmalloc.c core/words.c || status=1
-build fuzz_kvmssh backends/kvm_ssherr.c backends/kvm_uri.c core/xmalloc.c \
-    core/err.c || status=1
+build fuzz_kvmssh backends/kvm_ssherr.c backends/hostkey.c backends/kvm_uri.c \
+    core/xmalloc.c core/err.c || status=1
 [ $status -eq 0 ] || exit 1
 run fuzz_hvps || status=1
 run fuzz_cfg || status=1
