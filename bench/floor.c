@@ -1,7 +1,7 @@
 /*
  * floor: what any libvirt client pays to watch a fleet, and nothing more.
  *
- *   floor [-n REFRESHES] [-K] [-P] [-w PID]... URI...
+ *   floor [-n REFRESHES] [-K] [-P] [-i SECONDS] [-w PID]... URI...
  *
  * Opens every URI at once (one thread each, as a client that connects in
  * parallel must), reads each host's first stats, then, unless -P, calls
@@ -10,8 +10,9 @@
  * the ones crossvisor asks for on a full poll. With -K, every connection
  * also keeps alive as crossvisor's do (5 s, 3 missed), on libvirt's own
  * event loop in a thread of its own: what a client pays to notice a host
- * that has gone. Each -w PID is watched over the refreshes (libvirtd and
- * QEMU: what the polls cost the host).
+ * that has gone. With -i, a refresh starts every SECONDS, as a client's
+ * does, instead of right after the last one. Each -w PID is watched over
+ * the refreshes (libvirtd and QEMU: what the polls cost the host).
  *
  * One line of key=value pairs on stdout; times in ms, memory in KiB:
  * connect_ms (until every connection is open), first_ms (until every host
@@ -85,6 +86,7 @@ host_open(void *arg)
 	return NULL;
 }
 
+/* Sleeps until MS on procstat's clock. */
 static void
 sleep_until(double ms)
 {
@@ -135,8 +137,8 @@ quiet(void *arg, virErrorPtr e)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] [-w PID]... "
-	    "URI...\n");
+	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] [-i SECONDS] "
+	    "[-w PID]... URI...\n");
 	return 2;
 }
 
