@@ -113,6 +113,24 @@ stats() {
         awk '{ v[NR] = $1 } END { if (NR) printf "%s %s %s\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
 }
 
+# ratio KEY REF -- KEY over REF. Each run measures both, minutes apart at
+# most, while the machine's speed drifts over a whole bench: with as many
+# runs of each, the median of the runs' own ratios; else the ratio of the
+# medians.
+ratio() {
+    local a b
+    a=$(awk -v k="$1" '$1 == k { print $2 }' "$tmp")
+    b=$(awk -v k="$2" '$1 == k { print $2 }' "$tmp")
+    if [ -n "$a" ] && [ "$(wc -l <<<"$a")" = "$(wc -l <<<"$b")" ]; then
+        paste -d' ' <(echo "$a") <(echo "$b") |
+            awk '$2 > 0 { print $1 / $2 }' | sort -g |
+            awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+    else
+        awk -v a="$(stats "$1" | cut -d' ' -f1)" -v b="$(stats "$2" | cut -d' ' -f1)" \
+            'BEGIN { if (b > 0) print a / b }'
+    fi
+}
+
 fmt() { awk -v x="$1" 'BEGIN { a = x < 0 ? -x : x; printf (a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f"), x }'; }
 
 printf '\ncrossvisor bench: %s%s; %s CPU(s), %s; Linux %s; load average %s\n' \
@@ -132,12 +150,10 @@ while IFS='|' read -r key label unit goal ref maxr maxv; do
     fi
     set -- $s
     med=$1 lo=$2 hi=$3 ratio='' verdict=''
-    if [ -n "$ref" ] && r=$(stats "$ref") && [ -n "$r" ]; then
-        set -- $r
-        ratio=$(awk -v a="$med" -v b="$1" 'BEGIN { if (b > 0) printf "%.2fx", a / b }')
-        if [ -n "$maxr" ] && [ -n "$ratio" ]; then
-            verdict=$(awk -v a="$med" -v b="$1" -v m="$maxr" 'BEGIN { print (a / b <= m ? "ok" : "OVER") }')
-        fi
+    if [ -n "$ref" ] && r=$(ratio "$key" "$ref") && [ -n "$r" ]; then
+        ratio=$(awk -v r="$r" 'BEGIN { printf "%.2fx", r }')
+        [ -z "$maxr" ] ||
+            verdict=$(awk -v r="$r" -v m="$maxr" 'BEGIN { print (r <= m ? "ok" : "OVER") }')
     fi
     if [ -n "${maxv// /}" ]; then
         verdict=$(awk -v a="$med" -v m="$maxv" 'BEGIN { print (a <= m ? "ok" : "OVER") }')
@@ -145,4 +161,5 @@ while IFS='|' read -r key label unit goal ref maxr maxv; do
     printf '%-50s %5s %9s %-19s %-17s %8s %s\n' "$label" "$unit" "$(fmt "$med")" \
         "$(fmt "$lo")-$(fmt "$hi")" "$goal" "$ratio" "$verdict"
 done <<<"$ROWS"
-printf '%s\n' "Medians of the runs; figures are noisy when other work shares the machine."
+printf '%s\n' "Medians of the runs; a ratio is the median of the runs' own ratios." \
+    "Figures are noisy when other work shares the machine."
