@@ -280,20 +280,18 @@ guest_stale(const struct host_snap *h, const struct report_clock *rc)
 
 /* ---- JSON ---- */
 
-static void
-json_key(struct obuf *b, const char *key, bool first)
-{
-	if (!first)
-		ob_putc(b, ',');
-	ob_putc(b, '"');
-	ob_puts(b, key);
-	ob_put(b, "\":", 2);
-}
+/*
+ * A key goes out as one piece built at compile time, quotes, colon and the
+ * comma before it included: KEY("name") is ,"name": and FIRST_KEY("name")
+ * is "name":, each with its length. A batch line holds twenty keys a guest.
+ */
+#define KEY(k)		",\"" k "\":", sizeof(",\"" k "\":") - 1
+#define FIRST_KEY(k)	"\"" k "\":", sizeof("\"" k "\":") - 1
 
 static void
-json_u64(struct obuf *b, const char *key, bool have, uint64_t v)
+json_u64(struct obuf *b, const char *key, size_t klen, bool have, uint64_t v)
 {
-	json_key(b, key, false);
+	ob_put(b, key, klen);
 	if (have)
 		ob_u64(b, v);
 	else
@@ -301,9 +299,10 @@ json_u64(struct obuf *b, const char *key, bool have, uint64_t v)
 }
 
 static void
-json_num(struct obuf *b, const char *key, bool have, double v, int prec)
+json_num(struct obuf *b, const char *key, size_t klen, bool have, double v,
+    int prec)
 {
-	json_key(b, key, false);
+	ob_put(b, key, klen);
 	if (have)
 		ob_fixed(b, v, prec);
 	else
@@ -311,9 +310,9 @@ json_num(struct obuf *b, const char *key, bool have, double v, int prec)
 }
 
 static void
-json_str(struct obuf *b, const char *key, const char *v)
+json_str(struct obuf *b, const char *key, size_t klen, const char *v)
 {
-	json_key(b, key, false);
+	ob_put(b, key, klen);
 	json_string(b, v);
 }
 
@@ -321,17 +320,17 @@ static void
 json_host(struct obuf *b, const struct host_snap *h,
     const struct report_clock *rc)
 {
-	json_key(b, "name", true);
+	ob_put(b, FIRST_KEY("name"));
 	json_string(b, h->name);
-	json_str(b, "type", h->type);
-	json_str(b, "state", host_state_name(h->state));
-	json_str(b, "error", h->error);
-	json_str(b, "platform", h->platform);
-	json_str(b, "hypervisor", h->hypervisor);
-	json_num(b, "latency_ms", h->latency_ms >= 0, (double)h->latency_ms,
+	json_str(b, KEY("type"), h->type);
+	json_str(b, KEY("state"), host_state_name(h->state));
+	json_str(b, KEY("error"), h->error);
+	json_str(b, KEY("platform"), h->platform);
+	json_str(b, KEY("hypervisor"), h->hypervisor);
+	json_num(b, KEY("latency_ms"), h->latency_ms >= 0, (double)h->latency_ms,
 	    0);
-	json_u64(b, "guest_count", true, h->nguests);
-	json_num(b, "age_s", h->good_ms != 0, (double)(rc->mono_ms -
+	json_u64(b, KEY("guest_count"), true, h->nguests);
+	json_num(b, KEY("age_s"), h->good_ms != 0, (double)(rc->mono_ms -
 	    h->good_ms) / 1000.0, 1);
 }
 
@@ -341,32 +340,32 @@ json_guest(struct obuf *b, const struct host_snap *h,
 {
 	unsigned	have = g->have;
 
-	json_key(b, "host", true);
+	ob_put(b, FIRST_KEY("host"));
 	json_string(b, h->name);
-	json_str(b, "name", g->name);
-	json_str(b, "id", g->id);
-	json_str(b, "state", guest_state_name(g->state));
-	json_str(b, "health", guest_health_name(g->health));
-	json_u64(b, "vcpus", have & GS_VCPUS, (uint64_t)g->vcpus);
-	json_num(b, "cpu_pct", have & GS_CPU, g->cpu_pct, 1);
-	json_u64(b, "mem_bytes", have & GS_MEM, g->mem_bytes);
-	json_u64(b, "mem_max_bytes", have & GS_MEM_MAX, g->mem_max_bytes);
-	json_u64(b, "mem_used_bytes", have & GS_MEM_USED, g->mem_used_bytes);
-	json_num(b, "disk_rd_bps", have & GS_DISK, g->disk_rd_bps, 0);
-	json_num(b, "disk_wr_bps", have & GS_DISK, g->disk_wr_bps, 0);
-	json_num(b, "net_rx_bps", have & GS_NET, g->net_rx_bps, 0);
-	json_num(b, "net_tx_bps", have & GS_NET, g->net_tx_bps, 0);
-	json_u64(b, "uptime_s", have & GS_UPTIME, (uint64_t)g->uptime_s);
-	json_str(b, "os", g->os);
-	json_key(b, "stale", false);
+	json_str(b, KEY("name"), g->name);
+	json_str(b, KEY("id"), g->id);
+	json_str(b, KEY("state"), guest_state_name(g->state));
+	json_str(b, KEY("health"), guest_health_name(g->health));
+	json_u64(b, KEY("vcpus"), have & GS_VCPUS, (uint64_t)g->vcpus);
+	json_num(b, KEY("cpu_pct"), have & GS_CPU, g->cpu_pct, 1);
+	json_u64(b, KEY("mem_bytes"), have & GS_MEM, g->mem_bytes);
+	json_u64(b, KEY("mem_max_bytes"), have & GS_MEM_MAX, g->mem_max_bytes);
+	json_u64(b, KEY("mem_used_bytes"), have & GS_MEM_USED, g->mem_used_bytes);
+	json_num(b, KEY("disk_rd_bps"), have & GS_DISK, g->disk_rd_bps, 0);
+	json_num(b, KEY("disk_wr_bps"), have & GS_DISK, g->disk_wr_bps, 0);
+	json_num(b, KEY("net_rx_bps"), have & GS_NET, g->net_rx_bps, 0);
+	json_num(b, KEY("net_tx_bps"), have & GS_NET, g->net_tx_bps, 0);
+	json_u64(b, KEY("uptime_s"), have & GS_UPTIME, (uint64_t)g->uptime_s);
+	json_str(b, KEY("os"), g->os);
+	ob_put(b, KEY("stale"));
 	ob_puts(b, stale ? "true" : "false");
-	json_key(b, "cert", false);
+	ob_put(b, KEY("cert"));
 	ob_putc(b, '{');
-	json_key(b, "status", true);
+	ob_put(b, FIRST_KEY("status"));
 	json_string(b, cert_status_name(g->cert.status));
-	json_str(b, "reason", g->cert.reason);
-	json_str(b, "rule", g->cert.rule);
-	json_str(b, "source", g->cert.source);
+	json_str(b, KEY("reason"), g->cert.reason);
+	json_str(b, KEY("rule"), g->cert.rule);
+	json_str(b, KEY("source"), g->cert.source);
 	ob_putc(b, '}');
 }
 
@@ -651,12 +650,12 @@ audit_json(struct obuf *b, const struct fleet_view *v, const char *when)
 		if (i != 0)
 			ob_putc(b, ',');
 		ob_putc(b, '{');
-		json_key(b, "name", true);
+		ob_put(b, FIRST_KEY("name"));
 		json_string(b, h->name);
-		json_str(b, "type", h->type);
-		json_str(b, "state", host_state_name(h->state));
-		json_str(b, "error", h->error);
-		json_str(b, "platform", h->platform);
+		json_str(b, KEY("type"), h->type);
+		json_str(b, KEY("state"), host_state_name(h->state));
+		json_str(b, KEY("error"), h->error);
+		json_str(b, KEY("platform"), h->platform);
 		ob_putc(b, '}');
 	}
 	ob_puts(b, "],\"guests\":[");
@@ -670,16 +669,16 @@ audit_json(struct obuf *b, const struct fleet_view *v, const char *when)
 				ob_putc(b, ',');
 			ob_putc(b, '{');
 			first = false;
-			json_key(b, "host", true);
+			ob_put(b, FIRST_KEY("host"));
 			json_string(b, h->name);
-			json_str(b, "guest", g->name);
-			json_str(b, "id", g->id);
-			json_str(b, "platform", h->platform);
-			json_str(b, "os", g->os);
-			json_str(b, "status", cert_status_name(g->cert.status));
-			json_str(b, "reason", g->cert.reason);
-			json_str(b, "rule", g->cert.rule);
-			json_str(b, "source", g->cert.source);
+			json_str(b, KEY("guest"), g->name);
+			json_str(b, KEY("id"), g->id);
+			json_str(b, KEY("platform"), h->platform);
+			json_str(b, KEY("os"), g->os);
+			json_str(b, KEY("status"), cert_status_name(g->cert.status));
+			json_str(b, KEY("reason"), g->cert.reason);
+			json_str(b, KEY("rule"), g->cert.rule);
+			json_str(b, KEY("source"), g->cert.source);
 			ob_putc(b, '}');
 		}
 	}
