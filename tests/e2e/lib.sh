@@ -508,6 +508,11 @@ MaxSessions 100
 LogLevel VERBOSE
 PrintMotd no
 Subsystem sftp internal-sftp
+# A session's command runs in the user's shell, and bash started by sshd
+# reads ~/.bashrc: what root's start-up does there (a slow or locking
+# script) is no part of a host's answer. bash skips it for a shell that is
+# not the first one.
+SetEnv SHLVL=1
 EOF
     printf '[127.0.0.1]:%s %s\n' "$E2E_PORT" "$(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" \
         >"$E2E_KNOWN_HOSTS"
