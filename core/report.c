@@ -327,8 +327,8 @@ json_host(struct obuf *b, const struct host_snap *h,
 	json_str(b, KEY("error"), h->error);
 	json_str(b, KEY("platform"), h->platform);
 	json_str(b, KEY("hypervisor"), h->hypervisor);
-	json_num(b, KEY("latency_ms"), h->latency_ms >= 0, (double)h->latency_ms,
-	    0);
+	json_num(b, KEY("latency_ms"), h->latency_ms >= 0,
+	    (double)h->latency_ms, 0);
 	json_u64(b, KEY("guest_count"), true, h->nguests);
 	json_num(b, KEY("age_s"), h->good_ms != 0, (double)(rc->mono_ms -
 	    h->good_ms) / 1000.0, 1);
@@ -350,7 +350,8 @@ json_guest(struct obuf *b, const struct host_snap *h,
 	json_num(b, KEY("cpu_pct"), have & GS_CPU, g->cpu_pct, 1);
 	json_u64(b, KEY("mem_bytes"), have & GS_MEM, g->mem_bytes);
 	json_u64(b, KEY("mem_max_bytes"), have & GS_MEM_MAX, g->mem_max_bytes);
-	json_u64(b, KEY("mem_used_bytes"), have & GS_MEM_USED, g->mem_used_bytes);
+	json_u64(b, KEY("mem_used_bytes"), have & GS_MEM_USED,
+	    g->mem_used_bytes);
 	json_num(b, KEY("disk_rd_bps"), have & GS_DISK, g->disk_rd_bps, 0);
 	json_num(b, KEY("disk_wr_bps"), have & GS_DISK, g->disk_wr_bps, 0);
 	json_num(b, KEY("net_rx_bps"), have & GS_NET, g->net_rx_bps, 0);
@@ -675,7 +676,8 @@ audit_json(struct obuf *b, const struct fleet_view *v, const char *when)
 			json_str(b, KEY("id"), g->id);
 			json_str(b, KEY("platform"), h->platform);
 			json_str(b, KEY("os"), g->os);
-			json_str(b, KEY("status"), cert_status_name(g->cert.status));
+			json_str(b, KEY("status"),
+			    cert_status_name(g->cert.status));
 			json_str(b, KEY("reason"), g->cert.reason);
 			json_str(b, KEY("rule"), g->cert.rule);
 			json_str(b, KEY("source"), g->cert.source);
