@@ -4,10 +4,8 @@
 
 #include <sys/mman.h>
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/xmalloc.h"
 
@@ -15,21 +13,6 @@
  * poll and lives until the next: from the heap, it would land above the
  * poll's freed reply, and the heap could not give those pages back. */
 #define SNAP_OWN_PAGES	(64 * 1024)
-
-/*
- * Mapping a snapshot's pages anew at every poll costs a fault and a zeroed
- * page for each (a twentieth of batch's CPU at 1 host x 1000 guests): the
- * pages of a snapshot freed wait here for the next of about their size.
- * A host's snapshot is freed just after its next is published, so a spare
- * per big host is enough.
- */
-#define SNAP_SPARES	4
-
-static pthread_mutex_t	 spare_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct spare {
-	void		*p;
-	size_t		 len;
-} spares[SNAP_SPARES];
 
 /* Guest strings that neighbours often share (OS, machine type, verdict
  * texts) are stored once when equal to the previous guest's. */
@@ -228,70 +211,24 @@ order_by_sorting(const struct snap_builder *b, size_t *order)
 	free(keys);
 }
 
-/* A spare mapping of len bytes at least, and not a quarter more. */
-static void *
-spare_take(size_t len, size_t *got)
-{
-	void	*p = NULL;
-	size_t	 i;
-
-	pthread_mutex_lock(&spare_lock);
-	for (i = 0; i < SNAP_SPARES; i++)
-		if (spares[i].p != NULL && spares[i].len >= len &&
-		    spares[i].len - len <= len / 4) {
-			p = spares[i].p;
-			*got = spares[i].len;
-			spares[i].p = NULL;
-			break;
-		}
-	pthread_mutex_unlock(&spare_lock);
-	return p;
-}
-
-static void
-spare_give(void *p, size_t len)
-{
-	size_t	i;
-
-	pthread_mutex_lock(&spare_lock);
-	for (i = 0; i < SNAP_SPARES; i++)
-		if (spares[i].p == NULL) {
-			spares[i].p = p;
-			spares[i].len = len;
-			p = NULL;
-			break;
-		}
-	pthread_mutex_unlock(&spare_lock);
-	if (p != NULL)
-		munmap(p, len);
-}
-
 static struct host_snap *
-snap_alloc(size_t size, size_t *map_len)
+snap_alloc(size_t size, bool *own_pages)
 {
-	void	*p;
-	size_t	 page = (size_t)sysconf(_SC_PAGESIZE);
+	void	*p = MAP_FAILED;
 
-	*map_len = 0;
-	if (size < SNAP_OWN_PAGES)
-		return xmalloc(size);
-	size = (size + page - 1) / page * page;
-	if ((p = spare_take(size, map_len)) != NULL)
-		return p;
-	/* Populated in one call: every page is written at once. */
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		return xmalloc(size);
-	*map_len = size;
-	return p;
+	if (size >= SNAP_OWN_PAGES)
+		/* Populated in one call: every page is written at once. */
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		    MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	*own_pages = p != MAP_FAILED;
+	return *own_pages ? p : xmalloc(size);
 }
 
 static void
 snap_free(struct host_snap *h)
 {
 	if (h->own_pages)
-		spare_give(h, h->map_len);
+		munmap(h, h->size);
 	else
 		free(h);
 }
@@ -311,17 +248,17 @@ snap_builder_finish_where(struct snap_builder *b, size_t *where)
 	struct host_snap	*h;
 	struct guest_snap	*g;
 	char			*arena;
-	size_t			 gsz, size, i, *order, map_len;
+	size_t			 gsz, size, i, *order;
+	bool			 own_pages;
 
 	order = xreallocarray(NULL, b->n ? b->n : 1, sizeof *order);
 	if (!order_from_places(b, order))
 		order_by_sorting(b, order);
 	gsz = b->n * sizeof *b->guests;
 	size = sizeof *h + gsz + b->arena_len;
-	h = snap_alloc(size, &map_len);
+	h = snap_alloc(size, &own_pages);
 	*h = b->host;
-	h->own_pages = map_len > 0;
-	h->map_len = map_len;
+	h->own_pages = own_pages;
 	g = (struct guest_snap *)(h + 1);
 	arena = (char *)g + gsz;
 	if (b->arena_len > 0)

@@ -78,7 +78,6 @@ struct host_snap {
 	struct guest_snap *guests;	/* sorted by name, then id */
 	size_t		 size;		/* bytes of the whole block */
 	bool		 own_pages;	/* the block is mapped, not malloc'd */
-	size_t		 map_len;	/* own_pages: bytes mapped, >= size */
 };
 
 /* The host fields a builder starts from; strings are copied. */

@@ -127,28 +127,6 @@ big_snapshot_has_own_pages(void **state)
 	snap_unref(small);
 }
 
-/* A host's next snapshot takes the pages its last one gave back, when about
- * as big; one far bigger maps its own. */
-static void
-big_snapshot_pages_reused(void **state)
-{
-	struct host_snap	*first = fleet(3000, "Windows Server 2022");
-	struct host_snap	*next, *bigger;
-	void			*pages = first;
-
-	(void)state;
-	snap_unref(first);
-	next = fleet(3000, "Windows Server 2022");
-	assert_ptr_equal(next, pages);
-	assert_true(next->own_pages);
-	assert_string_equal(next->guests[2999].name, "vm-02999");
-	bigger = fleet(6000, "Windows Server 2022");
-	assert_ptr_not_equal(bigger, pages);
-	assert_true(bigger->own_pages);
-	snap_unref(next);
-	snap_unref(bigger);
-}
-
 /* Builds names "g0".."g<n-1>" (sorted as strings when n <= 10), added in
  * the order given, each with the place given. */
 static struct host_snap *
@@ -218,7 +196,6 @@ main(void)
 		cmocka_unit_test(strings_are_copied_and_guests_sorted),
 		cmocka_unit_test(neighbours_share_equal_strings),
 		cmocka_unit_test(big_snapshot_has_own_pages),
-		cmocka_unit_test(big_snapshot_pages_reused),
 		cmocka_unit_test(places_are_hints_never_trusted_blindly),
 	};
 
