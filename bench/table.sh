@@ -107,11 +107,14 @@ hv.per_process_ms|one host: one PowerShell per poll|ms|-|hv.persistent_ms||
 EOF
 )
 
-# stats KEY -- "median min max" of the recorded values, or nothing.
-stats() {
-    awk -v k="$1" '$1 == k { print $2 }' "$tmp" | sort -g |
+# spread -- "median min max" of the numbers on stdin, or nothing.
+spread() {
+    sort -g |
         awk '{ v[NR] = $1 } END { if (NR) printf "%s %s %s\n", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
 }
+
+# stats KEY -- "median min max" of the recorded values, or nothing.
+stats() { awk -v k="$1" '$1 == k { print $2 }' "$tmp" | spread; }
 
 # ratio KEY REF -- KEY over REF. Each run measures both, minutes apart at
 # most, while the machine's speed drifts over a whole bench: with as many
@@ -123,8 +126,7 @@ ratio() {
     b=$(awk -v k="$2" '$1 == k { print $2 }' "$tmp")
     if [ -n "$a" ] && [ "$(wc -l <<<"$a")" = "$(wc -l <<<"$b")" ]; then
         paste -d' ' <(echo "$a") <(echo "$b") |
-            awk '$2 > 0 { print $1 / $2 }' | sort -g |
-            awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+            awk '$2 > 0 { print $1 / $2 }' | spread | cut -d' ' -f1
     else
         awk -v a="$(stats "$1" | cut -d' ' -f1)" -v b="$(stats "$2" | cut -d' ' -f1)" \
             'BEGIN { if (b > 0) print a / b }'
