@@ -33,6 +33,7 @@ static uint64_t	loop_take_ms(const struct ui *);
 static void
 loop_draw(struct ui *ui)
 {
+	ui->clock_due_ms = 0;
 	ui->screen->draw(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -151,8 +152,10 @@ loop_run(struct ui *ui)
 				continue;
 			fatal("poll");
 		}
-		if (r == 0 && !pending)
-			ui->dirty = true;	/* the tick: ages move on */
+		/* The tick: ages move on, figures turn stale. A screen whose
+		 * clock-bound text has not changed is not drawn again. */
+		if (r == 0 && !pending && clock_mono_ms() >= ui->clock_due_ms)
+			ui->dirty = true;
 		if (pfd[0].revents & POLLIN)
 			loop_keys(ui);
 		else if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))

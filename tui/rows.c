@@ -392,6 +392,26 @@ rows_is_stale(const struct row *row, uint64_t now_ms, double refresh_s)
 	    (double)(now_ms - hs->good_ms) > 3.0 * refresh_s * 1000.0;
 }
 
+/* When a row's look next changes with the clock alone, UINT64_MAX for
+ * never: its figures turning stale (rows_is_stale), or, on a host row,
+ * the age of the last good poll (rows_host_detail) moving on a second. */
+uint64_t
+rows_clock_due(const struct row *row, uint64_t now_ms, double refresh_s)
+{
+	const struct host_snap	*hs = row->hs;
+	uint64_t		 old_at;
+
+	if (hs == NULL || hs->good_ms == 0)
+		return UINT64_MAX;
+	/* The first millisecond at which rows_is_stale says old. */
+	old_at = hs->good_ms + (uint64_t)(3.0 * refresh_s * 1000.0) + 1;
+	if (row->kind == ROWS_HOST && (hs->state != HOST_UP ||
+	    now_ms >= old_at))
+		return hs->good_ms + (now_ms > hs->good_ms ?
+		    (now_ms - hs->good_ms) / 1000 + 1 : 1) * 1000;
+	return hs->stale || now_ms >= old_at ? UINT64_MAX : old_at;
+}
+
 /*
  * Fits the columns into screen_width: drops the least useful ones (OS
  * first) until the minimum widths fit, then hands the spare width out,

@@ -83,6 +83,8 @@ bool	rows_find(const struct rows *, const struct rows_key *, size_t *);
 size_t	rows_locate(const struct rows *, const struct rows_key *,
 	    size_t fallback);
 bool	rows_is_stale(const struct row *, uint64_t now_ms, double refresh_s);
+uint64_t rows_clock_due(const struct row *, uint64_t now_ms,
+	    double refresh_s);
 
 /* ---- columns ---- */
 

@@ -47,6 +47,7 @@ struct screen_fleet_ctx {
 	struct ui		*ui;
 	struct rows_layout	 layout;
 	uint64_t		 now_ms;
+	uint64_t		 clock_due_ms;	/* see struct ui */
 };
 
 static void	screen_fleet_draw(struct ui *);
@@ -437,9 +438,13 @@ screen_fleet_guest_row(const struct screen_fleet_ctx *c, int y,
 static void
 screen_fleet_row(void *arg, int y, size_t idx, bool sel)
 {
-	const struct screen_fleet_ctx	*c = arg;
-	const struct row		*r = &c->ui->rows.v[idx];
+	struct screen_fleet_ctx	*c = arg;
+	const struct row	*r = &c->ui->rows.v[idx];
+	uint64_t		 due;
 
+	due = rows_clock_due(r, c->now_ms, c->ui->refresh_s);
+	if (due < c->clock_due_ms)
+		c->clock_due_ms = due;
 	if (r->kind == ROWS_HOST)
 		screen_fleet_host_row(c, SF_LIST_Y + y, r, sel);
 	else
@@ -483,6 +488,7 @@ screen_fleet_draw(struct ui *ui)
 	memset(&c, 0, sizeof c);
 	c.ui = ui;
 	c.now_ms = clock_mono_ms();
+	c.clock_due_ms = UINT64_MAX;
 	rows_layout(COLS, &c.layout);
 
 	screen_fleet_header(ui);
@@ -496,6 +502,7 @@ screen_fleet_draw(struct ui *ui)
 		bar_line(SF_LIST_Y, 0, COLS, UI_COLOR_DEFAULT,
 		    "No guest matches the filter: Esc clears it, / edits it.");
 	list_draw(&ui->list, screen_fleet_row, &c);
+	ui->clock_due_ms = c.clock_due_ms;
 
 	screen_fleet_bottom(ui, status_y);
 	bar_hints(LINES - 1, KEYMAP_IN_FLEET);

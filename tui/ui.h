@@ -102,6 +102,10 @@ struct ui {
 	struct evlog		*evlog;		/* (borrowed) */
 	const struct ui_screen	*screen;	/* (borrowed) static table */
 	double			 refresh_s;
+	/* When the screen last drawn changes with the clock alone
+	 * (monotonic ms): the loop's tick redraws from then on. A screen
+	 * that does not say leaves 0, for every tick. */
+	uint64_t		 clock_due_ms;
 
 	struct fleet_view	 view;		/* (owned refs) shown now */
 	bool			 have_view;

@@ -17,6 +17,7 @@
 #include "core/evlog.h"
 #include "core/fleet.h"
 #include "core/snap.h"
+#include "core/xmalloc.h"
 #include "tui/curses_wrap.h"
 #include "tui/cmdline.h"
 #include "tui/details.h"
@@ -488,6 +489,65 @@ test_rows_stale(void **state)
 	memset(&none, 0, sizeof none);
 	none.kind = ROWS_HOST;
 	assert_false(rows_is_stale(&none, 100000, 2.0));
+
+	rows_done(&r);
+	view_free(&v);
+}
+
+/* A row's look at NOW: its detail text, or its staleness. */
+static void
+row_look(const struct row *row, uint64_t now, char *buf, size_t len)
+{
+	if (row->kind == ROWS_HOST)
+		rows_host_detail(row, now, 2.0, buf, len);
+	else
+		snprintf(buf, len, "%d", rows_is_stale(row, now, 2.0));
+}
+
+static void
+test_rows_clock_due(void **state)
+{
+	struct fleet_view	v;
+	struct rows		r;
+	struct row		none;
+	char			drawn[256], look[256];
+	uint64_t		t, due;
+	size_t			i;
+
+	(void)state;
+	view_init(&v, 2);
+	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
+	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
+	rows_init(&r);
+	rows_build(&r, &v, NULL, NULL);
+
+	/* Up, last good poll at 100 s: old after 3 refreshes of 2 s. */
+	assert_int_equal(rows_clock_due(&r.v[0], 100000, 2.0), 106001);
+	assert_int_equal(rows_clock_due(&r.v[0], 106001, 2.0), 107000);
+	assert_int_equal(rows_clock_due(&r.v[0], 107000, 2.0), 108000);
+	assert_int_equal(rows_clock_due(&r.v[1], 100000, 2.0), 106001);
+	assert_true(rows_clock_due(&r.v[1], 106001, 2.0) == UINT64_MAX);
+	/* Down since 40 s: the host's age ticks, its stale guests do not. */
+	assert_int_equal(rows_clock_due(&r.v[2], 100000, 2.0), 101000);
+	assert_true(rows_clock_due(&r.v[3], 100000, 2.0) == UINT64_MAX);
+	memset(&none, 0, sizeof none);
+	none.kind = ROWS_HOST;
+	assert_true(rows_clock_due(&none, 100000, 2.0) == UINT64_MAX);
+
+	/* Drawn again only from the time due, never shown out of date. */
+	for (i = 0; i < r.n; i++) {
+		row_look(&r.v[i], 99000, drawn, sizeof drawn);
+		due = rows_clock_due(&r.v[i], 99000, 2.0);
+		for (t = 99001; t < 112000; t++) {
+			row_look(&r.v[i], t, look, sizeof look);
+			if (t < due) {
+				assert_string_equal(look, drawn);
+				continue;
+			}
+			strlcpy_cv(drawn, look, sizeof drawn);
+			due = rows_clock_due(&r.v[i], t, 2.0);
+		}
+	}
 
 	rows_done(&r);
 	view_free(&v);
@@ -1362,6 +1422,7 @@ main(void)
 		cmocka_unit_test(test_cells_figures),
 		cmocka_unit_test(test_host_detail),
 		cmocka_unit_test(test_rows_stale),
+		cmocka_unit_test(test_rows_clock_due),
 		cmocka_unit_test(test_rows_platform_pending),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_fit_ascii),
