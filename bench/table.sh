@@ -44,6 +44,7 @@ floor.1x1000-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.1x1000-s
 floor.1x1000-ssh.paced|  ... and paced, a refresh every 0.2 s as batch|ms|-|floor.1x1000-ssh.cpu||
 virsh.1x1000-ssh.cpu|virsh domstats: CPU per call (with its ssh)|ms|-|floor.1x1000-ssh.cpu||
 batch.1x1000-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.1x1000-ssh.cpu|1.3|
+batch.1x1000-ssh.cpu|  batch, over the paced floor with keepalive|ms|-|floor.1x1000-ssh.paced||
 batch.1x1000-ssh.ssh|batch: its ssh, CPU per refresh|ms|-|floor.1x1000-ssh.ssh||
 console.1x1000-ssh.cpu|console (tmux 200x60): CPU per refresh|ms|<= 1.3x floor|floor.1x1000-ssh.cpu|1.3|
 floor.1x1000-ssh.peak|floor: peak RSS|KiB|-|||
@@ -59,6 +60,8 @@ floor.50x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.50x100-s
 floor.50x100-ssh.paced|  ... and paced, a refresh every 1 s as batch|ms|-|floor.50x100-ssh.cpu||
 batch.50x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 console.50x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
+batch.50x100-ssh.cpu|  batch, over the paced floor with keepalive|ms|-|floor.50x100-ssh.paced||
+console.50x100-ssh.cpu|  console, over the paced floor with keepalive|ms|-|floor.50x100-ssh.paced||
 floor.50x100-ssh.ssh|floor: its 50 ssh, CPU per refresh|ms|-|||
 batch.50x100-ssh.ssh|batch: its 50 ssh, CPU per refresh|ms|-|floor.50x100-ssh.ssh||
 floor.50x100-ssh.peak|floor: peak RSS|KiB|-|||
@@ -69,6 +72,8 @@ floor.100x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.100x100
 floor.100x100-ssh.paced|  ... and paced, a refresh every 1 s as batch|ms|-|floor.100x100-ssh.cpu||
 batch.100x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 console.100x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
+batch.100x100-ssh.cpu|  batch, over the paced floor with keepalive|ms|-|floor.100x100-ssh.paced||
+console.100x100-ssh.cpu|  console, over the paced floor with keepalive|ms|-|floor.100x100-ssh.paced||
 floor.100x100-ssh.peak|floor: peak RSS|KiB|-|||
 batch.100x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|1.2|
 console.100x100-ssh.peak|console: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|1.2|
