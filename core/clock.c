@@ -61,3 +61,20 @@ clock_is_fake(void)
 {
 	return fake_clock() != 0;
 }
+
+/* The next multiple of PERIOD_MS on the monotonic clock that is at least
+ * half a period after NOW_MS: every caller that keeps a beat with the
+ * same period keeps the same one, and no two beats come closer than half
+ * a period (rates over a shorter span would be noise). */
+uint64_t
+clock_next_beat_ms(uint64_t now_ms, uint64_t period_ms)
+{
+	uint64_t	next;
+
+	if (period_ms == 0)
+		return now_ms;
+	next = (now_ms / period_ms + 1) * period_ms;
+	if (next - now_ms < period_ms / 2)
+		next += period_ms;
+	return next;
+}

@@ -10,5 +10,6 @@ uint64_t	clock_mono_ms(void);
 uint64_t	clock_mono_ns(void);
 int64_t		clock_wall(void);
 bool		clock_is_fake(void);
+uint64_t	clock_next_beat_ms(uint64_t now_ms, uint64_t period_ms);
 
 #endif

@@ -880,8 +880,11 @@ poller_main(void *arg)
 		if (acted)
 			next_poll = 0;
 		if (clock_mono_ms() >= next_poll) {
-			next_poll = clock_mono_ms() +
-			    (uint64_t)(cfg->refresh * 1000);
+			/* Every host on one beat: the pollers wake together,
+			 * so their work runs back to back on warm caches, and
+			 * a fleet's figures are all of one moment. */
+			next_poll = clock_next_beat_ms(clock_mono_ms(),
+			    (uint64_t)(cfg->refresh * 1000));
 			end = poll_host(w, &err, &rc);
 			host_settled(p);
 			if (end == CALL_ABANDONED)

@@ -980,10 +980,33 @@ hung_action_fails_in_time(void **state)
 	cfg_free(&c);
 }
 
+/* Pollers keep one beat: a poll at any moment is followed by one on the
+ * next multiple of the refresh, never sooner than half a refresh. */
+static void
+polls_keep_one_beat(void **state)
+{
+	uint64_t	now;
+
+	(void)state;
+	assert_int_equal(clock_next_beat_ms(10000, 1000), 11000);
+	assert_int_equal(clock_next_beat_ms(10001, 1000), 11000);
+	assert_int_equal(clock_next_beat_ms(10500, 1000), 11000);
+	assert_int_equal(clock_next_beat_ms(10501, 1000), 12000);
+	assert_int_equal(clock_next_beat_ms(10999, 1000), 12000);
+	assert_int_equal(clock_next_beat_ms(7, 0), 7);
+	for (now = 123456; now < 123456 + 4000; now += 7) {
+		uint64_t	next = clock_next_beat_ms(now, 2000);
+
+		assert_int_equal(next % 2000, 0);
+		assert_true(next - now >= 1000 && next - now <= 3000);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(polls_keep_one_beat),
 		cmocka_unit_test_teardown(publishes_guests_and_rates, end_live_engine),
 		cmocka_unit_test_teardown(verdict_follows_guest_inputs, end_live_engine),
 		cmocka_unit_test_teardown(rates_survive_a_new_order, end_live_engine),
