@@ -466,6 +466,18 @@ test_rows_platform_pending(void **state)
 	view_free(&v);
 }
 
+/* Two hosts of one guest each: kvm-a up (rows 0, 1), its last good poll
+ * at 100 s; hv-1 down since 40 s (rows 2, 3), its guest kept stale. */
+static void
+up_and_down(struct fleet_view *v, struct rows *r)
+{
+	view_init(v, 2);
+	v->hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
+	v->hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
+	rows_init(r);
+	rows_build(r, v, NULL, NULL);
+}
+
 static void
 test_rows_stale(void **state)
 {
@@ -474,11 +486,7 @@ test_rows_stale(void **state)
 	struct row		none;
 
 	(void)state;
-	view_init(&v, 2);
-	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
-	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
-	rows_init(&r);
-	rows_build(&r, &v, NULL, NULL);
+	up_and_down(&v, &r);
 
 	assert_false(rows_is_stale(&r.v[1], 100000, 2.0));
 	assert_false(rows_is_stale(&r.v[1], 106000, 2.0));
@@ -515,11 +523,7 @@ test_rows_clock_due(void **state)
 	size_t			i;
 
 	(void)state;
-	view_init(&v, 2);
-	v.hosts[0] = mkhost("kvm-a", "kvm", HOST_UP, web_guests, 1);
-	v.hosts[1] = mkhost("hv-1", "hyperv", HOST_DOWN, hv_guests, 1);
-	rows_init(&r);
-	rows_build(&r, &v, NULL, NULL);
+	up_and_down(&v, &r);
 
 	/* Up, last good poll at 100 s: old after 3 refreshes of 2 s. */
 	assert_int_equal(rows_clock_due(&r.v[0], 100000, 2.0), 106001);
