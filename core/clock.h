@@ -1,5 +1,6 @@
-/* Clocks: monotonic milliseconds, and the wall clock that
- * CROSSVISOR_FAKE_CLOCK can freeze so demo screens are byte-stable. */
+/* Clocks: monotonic milliseconds and a beat kept on them, and the wall
+ * clock that CROSSVISOR_FAKE_CLOCK can freeze so demo screens are
+ * byte-stable. */
 #ifndef CV_CORE_CLOCK_H
 #define CV_CORE_CLOCK_H
 
