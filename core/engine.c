@@ -759,10 +759,27 @@ platform_slot_take(struct poller *p)
 	return got;
 }
 
+/* Pollers keep one beat, so a host that found no slot would wait for the
+ * next one while this slot stayed free: the next host queued after this
+ * one, in turn, goes now. */
 static void
 platform_slot_give(struct poller *p)
 {
-	atomic_fetch_sub(&p->eng->platform_reads, 1);
+	struct engine	*e = p->eng;
+	struct poller	*q;
+	size_t		 i, me = (size_t)(p - e->pollers);
+	bool		 woke = false;
+
+	atomic_fetch_sub(&e->platform_reads, 1);
+	for (i = 1; i <= e->n && !woke; i++) {
+		q = &e->pollers[(me + i) % e->n];
+		pthread_mutex_lock(&q->lock);
+		if ((woke = q->platform_queued)) {
+			q->platform_queued = false;
+			pthread_cond_signal(&q->cond);
+		}
+		pthread_mutex_unlock(&q->lock);
+	}
 }
 
 /* Reads the platform that the connect left for later; the next poll then
