@@ -58,6 +58,9 @@ struct raw_guest {
 };
 
 struct raw_sample {
+	bool		 defer_details;	/* in: this poll may leave to a later
+					   one what takes a call per guest
+					   (raw_guest.details_later) */
 	uint64_t	 taken_ns;	/* monotonic, when the reply came */
 	size_t		 n;
 	size_t		 cap;
@@ -85,9 +88,6 @@ struct backend_params {
 	bool		 defer_platform; /* a platform read that takes a
 					   session of its own may be left
 					   to ops->platform */
-	bool		 defer_details;	/* the first poll may leave to the
-					   next what takes a call per guest
-					   (raw_guest.details_later) */
 };
 
 struct backend_ops {

@@ -71,7 +71,8 @@ struct backend_conn {
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
 	bool		 nowait;
-	bool		 defer_xml;		/* the first poll reads no XML */
+	bool		 remote;		/* XML costs a round trip per
+						   domain */
 	bool		 xml_later;		/* this poll reads no XML */
 	const struct cfg_host *hc;		/* (borrowed) for the platform */
 	struct kvm_uri	 uri;
@@ -663,7 +664,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	slow = c->polls < 2 ||
 	    now - c->last_slow_ns >= (uint64_t)(c->slow_s * 1e9);
 	/* A call per domain: the caller may want the guests shown first. */
-	c->xml_later = c->defer_xml && c->polls == 0;
+	c->xml_later = s->defer_details && c->remote;
 	c->polls++;
 	stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
 	    VIR_DOMAIN_STATS_INTERFACE;
@@ -830,7 +831,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	c->nowait = true;
 	c->slow_s = bp->slow_refresh_s;
 	/* A remote host pays a round trip per domain; a local one, little. */
-	c->defer_xml = bp->defer_details && u.host[0] != '\0';
+	c->remote = u.host[0] != '\0';
 	c->name = xstrdup(hc->name);
 
 	if (kvm_uri_in_process(&u))

@@ -52,6 +52,10 @@ struct worker {
 	struct backend_conn	*conn;
 	struct raw_host		 rh;
 	struct raw_sample	 sample;
+	bool			 details_first;	/* the next poll leaves the
+						   details (start-up) */
+	bool			 details_crowd;	/* this poll left them, as
+						   many hosts connect */
 	uint64_t		 platform_retry_ms; /* monotonic; 0 none */
 	double			 platform_backoff;  /* seconds, the next */
 };
@@ -396,7 +400,9 @@ build_sample(struct worker *w, int64_t latency_ms)
 			    CERT_IDSRC_METADATA;
 		next[i].os_idsrc = (int)ci.os_idsrc;
 		if (r->details_later) {
-			cert_pending(&g.cert, "waiting for the guest's "
+			cert_pending(&g.cert, w->details_crowd ?
+			    "waiting for the guest's details, read once most "
+			    "hosts have connected" : "waiting for the guest's "
 			    "details, read at the next refresh");
 			/* No source is -1: the next poll works it out. */
 			next[i].os_idsrc = -1;
@@ -628,7 +634,8 @@ host_down(struct worker *w, const struct cv_err *err)
  * 100 hosts, twice the handshakes at once left connects past their
  * timeout, hosts shown down that were not. The console goes further and
  * shows a host's guests at once: what takes a call per guest (KVM: each
- * domain's XML, for its OS) the first poll leaves to the second. A connect
+ * domain's XML, for its OS) the first poll leaves to the second, and so
+ * do the polls while a crowd of hosts still connects (hosts_crowd). A connect
  * made after that (a reconnect) reads it all before the host is shown up
  * again.
  */
@@ -664,6 +671,23 @@ static bool
 hosts_unsettled(struct engine *e)
 {
 	return atomic_load(&e->unsettled) > 0;
+}
+
+/*
+ * While many hosts are still connecting, the console's hosts go on
+ * leaving to a later poll what takes a call per guest (KVM: each domain's
+ * XML), not only at their first poll: at 100 hosts those round trips
+ * through ssh, sshd and libvirtd took the CPU that the handshakes still
+ * under way needed, and the first complete screen came a second later. A
+ * few hosts slow to connect, or waiting out their timeout, hold nobody's
+ * details back.
+ */
+#define CROWD_HOSTS	4	/* more connecting than this: a crowd */
+
+static bool
+hosts_crowd(struct engine *e)
+{
+	return atomic_load(&e->unsettled) > CROWD_HOSTS;
 }
 
 static void
@@ -708,7 +732,7 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	bp.defer_platform = p->ops->platform != NULL &&
 	    (p->eng->platforms_never ||
 	    (p->eng->platforms_last && hosts_unsettled(p->eng)));
-	bp.defer_details = p->eng->guests_first && hosts_unsettled(p->eng);
+	w->details_first = p->eng->guests_first && hosts_unsettled(p->eng);
 	call_begin(w, "connect", bp.timeout_s, NULL);
 	*rc = p->ops->open(p->hc, &bp, &w->conn, &w->rh, err);
 	if (*rc == -1)
@@ -821,6 +845,9 @@ poll_host(struct worker *w, struct cv_err *err, int *rc)
 	uint64_t	 t0 = clock_mono_ms();
 	enum call_end	 end;
 
+	w->details_crowd = p->eng->guests_first && hosts_crowd(p->eng);
+	w->sample.defer_details = w->details_first || w->details_crowd;
+	w->details_first = false;
 	call_begin(w, "poll", p->eng->cfg->poll_timeout, NULL);
 	*rc = p->ops->poll(w->conn, &w->sample, err);
 	if ((end = call_end(w)) == CALL_ABANDONED || *rc == -1)

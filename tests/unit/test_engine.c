@@ -40,20 +40,20 @@ struct fake_host {
 
 static pthread_mutex_t	fake_lock;	/* see init_fake_lock */
 static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
-static struct fake_host	fake[2];
+#define FAKE_HOSTS	8
+static struct fake_host	fake[FAKE_HOSTS];
 static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
 static int		fake_platform_flaky;	/* reads failing on the way */
 static int		fake_platform_reads;
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 static int		 fake_alternate; /* the guests swap places each poll */
-static int		 fake_details;	/* the first poll may leave the OS;
-					   fake0's next one holds until
+static int		 fake_details;	/* a poll may leave the OS; fake0's
+					   next one then holds until
 					   released */
 
 struct backend_conn {
 	int	host;
-	bool	details_later;
 };
 
 static int
@@ -71,7 +71,6 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 		return cv_err_set(err, CV_E_CONNECT, "refused by fake");
 	*out = xcalloc(1, sizeof **out);
 	(*out)->host = i;
-	(*out)->details_later = fake_details && bp->defer_details;
 	strcpy(rh->hypervisor, "FAKE 1.0");
 	if (fake_defer && bp->defer_platform)
 		rh->platform_later = true;
@@ -110,9 +109,8 @@ fake_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	struct fake_host	*f = &fake[c->host];
 	struct raw_guest	*g;
 	int			 n;
-	bool			 later = c->details_later;
+	bool			 later = fake_details && s->defer_details;
 
-	c->details_later = false;
 	pthread_mutex_lock(&fake_lock);
 	if (f->hang_once == 1) {
 		/* Only a release (hang_once = 0) ends this one. */
@@ -215,10 +213,11 @@ fake_find_any(const char *type)
 	return &fake_ops;
 }
 
+/* N fake hosts, fake0 to fake<N - 1>. */
 static void
-make_cfg(struct cfg *c, bool read_only)
+make_cfg_n(struct cfg *c, bool read_only, size_t n)
 {
-	int	i;
+	size_t	i;
 
 	cfg_init_defaults(c);
 	c->refresh = 0.05;
@@ -226,10 +225,10 @@ make_cfg(struct cfg *c, bool read_only)
 	c->connect_timeout = 0.4;
 	c->backoff_max = 0.1;
 	c->read_only = read_only;
-	c->nhosts = 2;
-	c->hosts = xcalloc(2, sizeof *c->hosts);
-	for (i = 0; i < 2; i++) {
-		xasprintf(&c->hosts[i].name, "fake%d", i);
+	c->nhosts = n;
+	c->hosts = xcalloc(n, sizeof *c->hosts);
+	for (i = 0; i < n; i++) {
+		xasprintf(&c->hosts[i].name, "fake%zu", i);
 		c->hosts[i].type = xstrdup("fake");
 	}
 	memset(fake, 0, sizeof fake);
@@ -238,6 +237,12 @@ make_cfg(struct cfg *c, bool read_only)
 	fake_os_id = NULL;
 	fake_alternate = 0;
 	fake_details = 0;
+}
+
+static void
+make_cfg(struct cfg *c, bool read_only)
+{
+	make_cfg_n(c, read_only, 2);
 }
 
 /*
@@ -296,7 +301,7 @@ end_live_engine(void **state)
 		return 0;
 	/* EDEADLK when the test failed holding it: held once either way. */
 	(void)pthread_mutex_lock(&fake_lock);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < FAKE_HOSTS; i++)
 		fake[i].hang_open = fake[i].hang_poll = fake[i].hang_act =
 		    fake[i].hang_once = 0;
 	pthread_cond_broadcast(&fake_cond);
@@ -681,6 +686,64 @@ details_follow_at_next_poll(void **state)
 	cfg_free(&c);
 }
 
+static void
+fake_open_release(int from, int to)
+{
+	int	i;
+
+	pthread_mutex_lock(&fake_lock);
+	for (i = from; i < to; i++)
+		fake[i].hang_open = 0;
+	fake[0].hang_poll = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+}
+
+static bool
+details_wait_for_crowd(const struct host_snap *h)
+{
+	return h->polls >= 2 && details_pending(&h->guests[0]) &&
+	    strstr(h->guests[0].cert.reason, "hosts have connected") != NULL;
+}
+
+/* While more than four hosts still connect, the console's polls go on
+ * leaving the guests' details; a host waiting out its connect holds them
+ * back no longer once the others are in. */
+static void
+details_wait_for_a_crowd(void **state)
+{
+	static struct cfg	 c;
+	struct engine		*e;
+	const struct host_snap	*h;
+	int			 i;
+
+	(void)state;
+	make_cfg_n(&c, false, 7);
+	c.connect_timeout = 10;
+	fake_details = 1;
+	fake_os_id = "rhel9.4";
+	for (i = 1; i < 7; i++)
+		fake[i].hang_open = 1;
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	h = wait_host(e, 0, is_up);
+	assert_true(details_pending(&h->guests[0]));
+	snap_unref(h);
+	fake_open_release(0, 0);
+	h = wait_host(e, 0, details_wait_for_crowd);
+	snap_unref(h);
+	/* Four hosts still connecting are no crowd. */
+	fake_open_release(1, 3);
+	h = wait_host(e, 0, details_read);
+	assert_string_equal(h->guests[0].os_id, "rhel9.4");
+	snap_unref(h);
+	/* The hosts still connecting end before their engine. */
+	fake_open_release(3, 7);
+	for (i = 3; i < 7; i++)
+		snap_unref(wait_host(e, (size_t)i, is_up));
+	engine_down(e);
+	cfg_free(&c);
+}
+
 /* Batch's and audit's start-up: no platform is read while a host still
  * connects, so that a second session per host never slows the connects;
  * the guests' details come with the first poll. */
@@ -1014,6 +1077,7 @@ main(void)
 		cmocka_unit_test_teardown(platform_unread_or_not_deferred, end_live_engine),
 		cmocka_unit_test_teardown(platform_read_again_after_failing_on_the_way, end_live_engine),
 		cmocka_unit_test_teardown(details_follow_at_next_poll, end_live_engine),
+		cmocka_unit_test_teardown(details_wait_for_a_crowd, end_live_engine),
 		cmocka_unit_test_teardown(batch_reads_platforms_after_every_connect, end_live_engine),
 		cmocka_unit_test_teardown(act_reads_no_platform, end_live_engine),
 		cmocka_unit_test_teardown(down_host_does_not_stop_others, end_live_engine),
