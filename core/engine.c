@@ -100,6 +100,9 @@ struct poller {
 	struct raw_host		 rh;		/* Locked by lock: identity */
 	bool			 platform_go;	/* Locked by lock: every host
 						   is settled */
+	bool			 platform_want;	/* Locked by lock: a read
+						   waits (the worker's
+						   rh.platform_later) */
 	bool			 platform_queued; /* Locked by lock: no read
 						   slot was free */
 	unsigned		 polls;		/* Locked by lock. */
@@ -494,7 +497,7 @@ wait_until(struct poller *p, uint64_t deadline_ms, bool wake_on_action)
 	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && !(wake_on_action && p->nqueue > 0) &&
-	    !(wake_on_action && p->platform_go && p->rh.platform_later &&
+	    !(wake_on_action && p->platform_go && p->platform_want &&
 	    !p->platform_queued) &&
 	    clock_mono_ms() < deadline_ms)
 		if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) ==
@@ -743,6 +746,7 @@ connect_host(struct worker *w, struct cv_err *err, int *rc)
 	}
 	pthread_mutex_lock(&p->lock);
 	p->rh = w->rh;
+	p->platform_want = w->rh.platform_later;
 	pthread_mutex_unlock(&p->lock);
 	say_notice(p, &w->rh);
 	w->platform_backoff = BACKOFF_MIN;
@@ -828,6 +832,7 @@ platform_host(struct worker *w)
 	w->rh.platform_later = false;
 	pthread_mutex_lock(&p->lock);
 	p->rh = w->rh;
+	p->platform_want = false;
 	pthread_mutex_unlock(&p->lock);
 	/* The pending verdicts were worked out without a platform: none of
 	 * them may be reused. */
@@ -941,8 +946,13 @@ poller_main(void *arg)
 		}
 		if (w->platform_retry_ms != 0 &&
 		    clock_mono_ms() >= w->platform_retry_ms) {
+			/* Not in p->rh: the verdicts say the platform is
+			 * unknown, not pending, until it is read. */
 			w->platform_retry_ms = 0;
 			w->rh.platform_later = true;
+			pthread_mutex_lock(&p->lock);
+			p->platform_want = true;
+			pthread_mutex_unlock(&p->lock);
 		}
 		if (w->rh.platform_later && !p->eng->platforms_never &&
 		    !hosts_unsettled(p->eng) && platform_slot_take(p)) {
@@ -953,7 +963,9 @@ poller_main(void *arg)
 			next_poll = 0;
 			continue;
 		}
-		wait_until(p, next_poll, true);
+		wait_until(p, w->platform_retry_ms != 0 &&
+		    w->platform_retry_ms < next_poll ? w->platform_retry_ms :
+		    next_poll, true);
 	}
 	if (w->conn != NULL)
 		p->ops->close(w->conn);

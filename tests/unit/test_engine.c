@@ -46,6 +46,7 @@ static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
 static int		fake_platform_flaky;	/* reads failing on the way */
 static int		fake_platform_reads;
+static int		fake_platform_hold;	/* reads wait until released */
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 static int		 fake_alternate; /* the guests swap places each poll */
 static int		 fake_details;	/* a poll may leave the OS; fake0's
@@ -88,6 +89,8 @@ fake_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
 	(void)err;
 	pthread_mutex_lock(&fake_lock);
 	fake_platform_reads++;
+	while (fake_platform_hold)
+		pthread_cond_wait(&fake_cond, &fake_lock);
 	flaky = fake_platform_flaky > 0;
 	if (flaky)
 		fake_platform_flaky--;
@@ -233,7 +236,7 @@ make_cfg_n(struct cfg *c, bool read_only, size_t n)
 	}
 	memset(fake, 0, sizeof fake);
 	fake_defer = fake_platform_fail = 0;
-	fake_platform_flaky = fake_platform_reads = 0;
+	fake_platform_flaky = fake_platform_reads = fake_platform_hold = 0;
 	fake_os_id = NULL;
 	fake_alternate = 0;
 	fake_details = 0;
@@ -301,6 +304,7 @@ end_live_engine(void **state)
 		return 0;
 	/* EDEADLK when the test failed holding it: held once either way. */
 	(void)pthread_mutex_lock(&fake_lock);
+	fake_platform_hold = 0;
 	for (i = 0; i < FAKE_HOSTS; i++)
 		fake[i].hang_open = fake[i].hang_poll = fake[i].hang_act =
 		    fake[i].hang_once = 0;
@@ -578,6 +582,70 @@ static bool
 platform_known(const struct host_snap *h)
 {
 	return platform_settled(h) && h->platform != NULL;
+}
+
+static int
+platform_reads(void)
+{
+	int	n;
+
+	pthread_mutex_lock(&fake_lock);
+	n = fake_platform_reads;
+	pthread_mutex_unlock(&fake_lock);
+	return n;
+}
+
+/* Platform reads go four at a time. One that ends hands its slot to a
+ * host queued for one, which reads at once, not at its next poll: with a
+ * refresh of an hour, the test would wait for that in vain. */
+static void
+platform_slot_handed_on(void **state)
+{
+	static struct cfg	 c;
+	struct engine		*e;
+	uint64_t		 until = clock_mono_ms() + 5000;
+	size_t			 i;
+
+	(void)state;
+	make_cfg_n(&c, false, 6);
+	c.refresh = 3600;
+	c.connect_timeout = 10;
+	fake_defer = 1;
+	fake_platform_hold = 1;
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	while (platform_reads() < 4 && clock_mono_ms() < until)
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	assert_int_equal(platform_reads(), 4);
+	pthread_mutex_lock(&fake_lock);
+	fake_platform_hold = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	for (i = 0; i < 6; i++)
+		snap_unref(wait_host(e, i, platform_known));
+	assert_int_equal(platform_reads(), 6);
+	engine_down(e);
+	cfg_free(&c);
+}
+
+/* A read that failed on its way is tried again when its backoff ends, not
+ * at the host's next poll (an hour away here). */
+static void
+platform_retry_keeps_its_time(void **state)
+{
+	static struct cfg	 c;
+	struct engine		*e;
+
+	(void)state;
+	make_cfg(&c, false);
+	c.refresh = 3600;
+	fake_defer = 1;
+	fake_platform_flaky = 1;
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	snap_unref(wait_host(e, 0, platform_known));
+	snap_unref(wait_host(e, 1, platform_known));
+	assert_int_equal(platform_reads(), 3);
+	engine_down(e);
+	cfg_free(&c);
 }
 
 /* A read that failed on its way (no answer, a timeout) is tried again
@@ -1076,6 +1144,8 @@ main(void)
 		cmocka_unit_test_teardown(platform_read_after_every_connect, end_live_engine),
 		cmocka_unit_test_teardown(platform_unread_or_not_deferred, end_live_engine),
 		cmocka_unit_test_teardown(platform_read_again_after_failing_on_the_way, end_live_engine),
+		cmocka_unit_test_teardown(platform_slot_handed_on, end_live_engine),
+		cmocka_unit_test_teardown(platform_retry_keeps_its_time, end_live_engine),
 		cmocka_unit_test_teardown(details_follow_at_next_poll, end_live_engine),
 		cmocka_unit_test_teardown(details_wait_for_a_crowd, end_live_engine),
 		cmocka_unit_test_teardown(batch_reads_platforms_after_every_connect, end_live_engine),
