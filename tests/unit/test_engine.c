@@ -34,6 +34,8 @@ struct fake_host {
 	int		acts;
 	int		fail_act;
 	int		hang_open;
+	int		platform_hold;	/* its reads wait until released */
+	int		platform_flaky;	/* its next reads fail on the way */
 	char		last_act_id[40];
 	enum action	last_act;
 };
@@ -83,17 +85,19 @@ fake_open(const struct cfg_host *hc, const struct backend_params *bp,
 static int
 fake_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
 {
-	bool	flaky;
+	struct fake_host	*f = &fake[c->host];
+	bool			 flaky;
 
-	(void)c;
 	(void)err;
 	pthread_mutex_lock(&fake_lock);
 	fake_platform_reads++;
-	while (fake_platform_hold)
+	while (fake_platform_hold || f->platform_hold)
 		pthread_cond_wait(&fake_cond, &fake_lock);
-	flaky = fake_platform_flaky > 0;
-	if (flaky)
+	flaky = fake_platform_flaky > 0 || f->platform_flaky > 0;
+	if (fake_platform_flaky > 0)
 		fake_platform_flaky--;
+	else if (f->platform_flaky > 0)
+		f->platform_flaky--;
 	pthread_mutex_unlock(&fake_lock);
 	rh->platform_retry = flaky;
 	if (flaky)
@@ -306,7 +310,8 @@ end_live_engine(void **state)
 	(void)pthread_mutex_lock(&fake_lock);
 	fake_platform_hold = 0;
 	for (i = 0; i < FAKE_HOSTS; i++)
-		fake[i].hang_open = fake[i].hang_poll = fake[i].hang_act =
+		fake[i].platform_hold = fake[i].hang_open =
+		    fake[i].hang_poll = fake[i].hang_act =
 		    fake[i].hang_once = 0;
 	pthread_cond_broadcast(&fake_cond);
 	pthread_mutex_unlock(&fake_lock);
@@ -623,6 +628,43 @@ platform_slot_handed_on(void **state)
 	for (i = 0; i < 6; i++)
 		snap_unref(wait_host(e, i, platform_known));
 	assert_int_equal(platform_reads(), 6);
+	engine_down(e);
+	cfg_free(&c);
+}
+
+/* A retry that finds every read slot taken waits in the queue as a first
+ * read does, and a slot handed on wakes it: no poll would, within the
+ * hour. Whether fake0's retry finds the slots taken depends on the order
+ * the reads start in; the test passes either way, and fails only if a
+ * queued retry is left asleep. */
+static void
+platform_retry_queued_takes_a_slot(void **state)
+{
+	static struct cfg	 c;
+	struct engine		*e;
+	uint64_t		 until = clock_mono_ms() + 5000;
+	size_t			 i;
+
+	(void)state;
+	make_cfg_n(&c, false, 6);
+	c.refresh = 3600;
+	c.connect_timeout = 10;
+	fake_defer = 1;
+	fake[0].platform_flaky = 1;
+	for (i = 1; i < 6; i++)
+		fake[i].platform_hold = 1;
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	while (platform_reads() < 5 && clock_mono_ms() < until)
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	/* fake0's retry comes after backoff_max at most. */
+	nanosleep(&(struct timespec){ 0, 300000000L }, NULL);
+	pthread_mutex_lock(&fake_lock);
+	for (i = 1; i < 6; i++)
+		fake[i].platform_hold = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+	for (i = 0; i < 6; i++)
+		snap_unref(wait_host(e, i, platform_known));
 	engine_down(e);
 	cfg_free(&c);
 }
@@ -1146,6 +1188,7 @@ main(void)
 		cmocka_unit_test_teardown(platform_read_again_after_failing_on_the_way, end_live_engine),
 		cmocka_unit_test_teardown(platform_slot_handed_on, end_live_engine),
 		cmocka_unit_test_teardown(platform_retry_keeps_its_time, end_live_engine),
+		cmocka_unit_test_teardown(platform_retry_queued_takes_a_slot, end_live_engine),
 		cmocka_unit_test_teardown(details_follow_at_next_poll, end_live_engine),
 		cmocka_unit_test_teardown(details_wait_for_a_crowd, end_live_engine),
 		cmocka_unit_test_teardown(batch_reads_platforms_after_every_connect, end_live_engine),
