@@ -600,6 +600,28 @@ platform_reads(void)
 	return n;
 }
 
+/* Six hosts whose platforms are read once all are up, polled once an hour:
+ * only a wake-up within the engine brings a read on in a test's time. */
+static void
+make_cfg_hourly(struct cfg *c)
+{
+	make_cfg_n(c, false, 6);
+	c->refresh = 3600;
+	c->connect_timeout = 10;
+	fake_defer = 1;
+}
+
+/* Waits (bounded) until N platform reads have started. */
+static void
+wait_platform_reads(int n)
+{
+	uint64_t	until = clock_mono_ms() + 5000;
+
+	while (platform_reads() < n && clock_mono_ms() < until)
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	assert_true(platform_reads() >= n);
+}
+
 /* Platform reads go four at a time. One that ends hands its slot to a
  * host queued for one, which reads at once, not at its next poll: with a
  * refresh of an hour, the test would wait for that in vain. */
@@ -608,18 +630,13 @@ platform_slot_handed_on(void **state)
 {
 	static struct cfg	 c;
 	struct engine		*e;
-	uint64_t		 until = clock_mono_ms() + 5000;
 	size_t			 i;
 
 	(void)state;
-	make_cfg_n(&c, false, 6);
-	c.refresh = 3600;
-	c.connect_timeout = 10;
-	fake_defer = 1;
+	make_cfg_hourly(&c);
 	fake_platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
-	while (platform_reads() < 4 && clock_mono_ms() < until)
-		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	wait_platform_reads(4);
 	assert_int_equal(platform_reads(), 4);
 	pthread_mutex_lock(&fake_lock);
 	fake_platform_hold = 0;
@@ -642,20 +659,15 @@ platform_retry_queued_takes_a_slot(void **state)
 {
 	static struct cfg	 c;
 	struct engine		*e;
-	uint64_t		 until = clock_mono_ms() + 5000;
 	size_t			 i;
 
 	(void)state;
-	make_cfg_n(&c, false, 6);
-	c.refresh = 3600;
-	c.connect_timeout = 10;
-	fake_defer = 1;
+	make_cfg_hourly(&c);
 	fake[0].platform_flaky = 1;
 	for (i = 1; i < 6; i++)
 		fake[i].platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
-	while (platform_reads() < 5 && clock_mono_ms() < until)
-		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	wait_platform_reads(5);
 	/* fake0's retry comes after backoff_max at most. */
 	nanosleep(&(struct timespec){ 0, 300000000L }, NULL);
 	pthread_mutex_lock(&fake_lock);
