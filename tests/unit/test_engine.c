@@ -667,7 +667,9 @@ platform_retry_queued_takes_a_slot(void **state)
 	for (i = 1; i < 6; i++)
 		fake[i].platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
-	wait_platform_reads(5);
+	/* Four at least, whichever hosts took the slots: five when fake0
+	 * was among them, its read failed and its slot went on. */
+	wait_platform_reads(4);
 	/* fake0's retry comes after backoff_max at most. */
 	nanosleep(&(struct timespec){ 0, 300000000L }, NULL);
 	pthread_mutex_lock(&fake_lock);
