@@ -274,8 +274,7 @@ guest_stale(const struct host_snap *h, const struct report_clock *rc)
 {
 	if (h->stale)
 		return true;
-	return h->good_ms == 0 || (double)(rc->mono_ms - h->good_ms) >
-	    3 * rc->refresh * 1000;
+	return h->good_ms == 0 || rc->mono_ms >= snap_old_at(h, rc->refresh);
 }
 
 /* ---- JSON ---- */

@@ -337,3 +337,12 @@ snap_cert_pending(const struct guest_snap *g)
 	return g->cert.rule != NULL && strcmp(g->cert.rule,
 	    SNAP_CERT_PENDING) == 0;
 }
+
+/* The first millisecond at which a host's last good poll (good_ms, not 0)
+ * is old: more than 3 refreshes of REFRESH_S seconds ago. The console's
+ * dim rows and batch's "stale" both follow it. */
+uint64_t
+snap_old_at(const struct host_snap *h, double refresh_s)
+{
+	return h->good_ms + (uint64_t)(3.0 * refresh_s * 1000.0) + 1;
+}

@@ -120,5 +120,6 @@ void			 snap_unref(const struct host_snap *);
 const struct guest_snap	*snap_find_guest(const struct host_snap *,
 			    const char *id);
 bool			 snap_cert_pending(const struct guest_snap *);
+uint64_t		 snap_old_at(const struct host_snap *, double);
 
 #endif

@@ -375,14 +375,6 @@ rows_locate(const struct rows *r, const struct rows_key *key,
 	return fallback < r->n ? fallback : r->n - 1;
 }
 
-/* The first millisecond at which a host's last good poll (not 0) is old:
- * more than 3 refreshes ago. */
-static uint64_t
-rows_old_at(const struct host_snap *hs, double refresh_s)
-{
-	return hs->good_ms + (uint64_t)(3.0 * refresh_s * 1000.0) + 1;
-}
-
 /* True when a row's figures are old: the poller said so (host down, last
  * guests kept) or the last good poll is more than 3 refreshes ago. */
 bool
@@ -396,7 +388,7 @@ rows_is_stale(const struct row *row, uint64_t now_ms, double refresh_s)
 		return true;
 	if (hs->good_ms == 0)
 		return row->kind == ROWS_GUEST;
-	return now_ms >= rows_old_at(hs, refresh_s);
+	return now_ms >= snap_old_at(hs, refresh_s);
 }
 
 /* When a row's look next changes with the clock alone, UINT64_MAX for
@@ -410,7 +402,7 @@ rows_clock_due(const struct row *row, uint64_t now_ms, double refresh_s)
 
 	if (hs == NULL || hs->good_ms == 0)
 		return UINT64_MAX;
-	old_at = rows_old_at(hs, refresh_s);
+	old_at = snap_old_at(hs, refresh_s);
 	if (row->kind == ROWS_HOST && (hs->state != HOST_UP ||
 	    now_ms >= old_at))
 		return hs->good_ms + (now_ms > hs->good_ms ?
@@ -680,7 +672,7 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 		rows_addf(buf, len, &off, "waiting for the first poll");
 		return buf;
 	}
-	old = hs->good_ms != 0 && now_ms >= rows_old_at(hs, refresh_s);
+	old = hs->good_ms != 0 && now_ms >= snap_old_at(hs, refresh_s);
 	if (hs->good_ms != 0 && now_ms > hs->good_ms)
 		fmt_duration(age, sizeof age,
 		    (int64_t)((now_ms - hs->good_ms) / 1000));
