@@ -902,6 +902,15 @@ retry_later(struct worker *w, const struct cv_err *err)
 	    false);
 }
 
+/* The worker's next wake: its next poll, or a platform retry due first. */
+static uint64_t
+next_wake_ms(const struct worker *w, uint64_t next_poll)
+{
+	if (w->platform_retry_ms != 0 && w->platform_retry_ms < next_poll)
+		return w->platform_retry_ms;
+	return next_poll;
+}
+
 static void *
 poller_main(void *arg)
 {
@@ -963,9 +972,7 @@ poller_main(void *arg)
 			next_poll = 0;
 			continue;
 		}
-		wait_until(p, w->platform_retry_ms != 0 &&
-		    w->platform_retry_ms < next_poll ? w->platform_retry_ms :
-		    next_poll, true);
+		wait_until(p, next_wake_ms(w, next_poll), true);
 	}
 	if (w->conn != NULL)
 		p->ops->close(w->conn);
