@@ -190,6 +190,43 @@ static const unsigned char json_plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Whether a byte of w is below n (n <= 128). Exact for the word as a
+ * whole: a borrow marks a byte wrongly only above one truly below n. */
+static inline uint64_t
+word_below(uint64_t w, unsigned n)
+{
+	return (w - ONES * n) & ~w & HIGHS;
+}
+
+/* Whether all eight bytes of w are json_plain. */
+static inline bool
+word_plain(uint64_t w)
+{
+	return ((w & HIGHS) | word_below(w, 0x20) |
+	    word_below(w ^ (ONES * '"'), 1) |
+	    word_below(w ^ (ONES * '\\'), 1)) == 0;
+}
+
+/* The first byte from p on that is not json_plain, or end. Eight bytes at
+ * a time: most strings of a batch line hold no byte to escape. */
+static const unsigned char *
+plain_end(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t	w;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, sizeof w);
+		if (!word_plain(w))
+			break;
+	}
+	while (p < end && json_plain[*p])
+		p++;
+	return p;
+}
+
 /* A JSON string; bytes that are not UTF-8 become U+FFFD. Runs of bytes
  * that need nothing are copied at once: this is most of a batch line, and
  * most of that is printable ASCII, passed over without utf8_len. */
@@ -197,24 +234,24 @@ static void
 json_string(struct obuf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s, *run;
+	const unsigned char	*p = (const unsigned char *)s, *run, *end;
 	size_t			 n;
 
 	if (s == NULL) {
 		ob_put(b, "null", 4);
 		return;
 	}
+	end = p + strlen(s);
 	ob_putc(b, '"');
-	while (*p != '\0') {
+	while (p < end) {
 		for (run = p;; p += n) {
-			while (json_plain[*p])
-				p++;
-			if (*p < 0x80 || (n = utf8_len(p)) == 0)
+			p = plain_end(p, end);
+			if (p == end || *p < 0x80 || (n = utf8_len(p)) == 0)
 				break;
 		}
 		if (p > run)
 			ob_put(b, run, (size_t)(p - run));
-		if (*p == '\0')
+		if (p == end)
 			break;
 		if (*p == '"' || *p == '\\') {
 			ob_putc(b, '\\');

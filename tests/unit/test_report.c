@@ -214,6 +214,42 @@ field_writers_quote(void **state)
 	free(buf);
 }
 
+/* A JSON string is scanned eight bytes at a time: a byte to escape, or
+ * one that starts UTF-8, is found wherever it falls in a long string. */
+static void
+json_string_any_offset(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} odd[] = {
+		{ "\"", "\\\"" }, { "\\", "\\\\" }, { "\x01", "\\u0001" },
+		{ "\x1f", "\\u001f" }, { "\xff", "\\ufffd" },
+		{ "\xc3\xa9", "\xc3\xa9" }, { "\xc3", "\\ufffd" },
+	};
+	char	 in[64], want[64], *buf;
+	size_t	 i, at, len;
+	FILE	*f;
+
+	(void)state;
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++)
+		for (at = 0; at <= 20; at++) {
+			snprintf(in, sizeof in, "%.*s%s%.*s", (int)at,
+			    "abcdefghijklmnopqrstu", odd[i].in,
+			    (int)(20 - at), "ABCDEFGHIJKLMNOPQRSTU");
+			snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)at,
+			    "abcdefghijklmnopqrstu", odd[i].out,
+			    (int)(20 - at), "ABCDEFGHIJKLMNOPQRSTU");
+			buf = NULL;
+			len = 0;
+			f = open_memstream(&buf, &len);
+			report_json_string(f, in);
+			fclose(f);
+			assert_string_equal(buf, want);
+			free(buf);
+		}
+}
+
 static uint64_t
 next_rand(uint64_t *s)
 {
@@ -360,6 +396,7 @@ main(void)
 		cmocka_unit_test(csv_header_once_and_quoting),
 		cmocka_unit_test(text_has_columns_and_dashes),
 		cmocka_unit_test(field_writers_quote),
+		cmocka_unit_test(json_string_any_offset),
 		cmocka_unit_test(csv_figures_match_printf),
 	};
 
