@@ -25,6 +25,7 @@ struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 void		 engine_platforms_last(struct engine *);
 void		 engine_guests_first(struct engine *);
 void		 engine_platforms_never(struct engine *);
+void		 engine_crowd_quiet(struct engine *, uint64_t);
 void		 engine_start(struct engine *);
 void		 engine_free(struct engine *);
 bool		 engine_left_threads(void);

@@ -830,6 +830,15 @@ details_wait_for_crowd(const struct host_snap *h)
 	    strstr(h->guests[0].cert.reason, "hosts have connected") != NULL;
 }
 
+/* The console's start-up, with a crowd that lasts as long as the test
+ * needs it. */
+static void
+guests_first_crowd_stays(struct engine *e)
+{
+	engine_guests_first(e);
+	engine_crowd_quiet(e, 3600 * 1000);
+}
+
 /* While more than four hosts still connect, the console's polls go on
  * leaving the guests' details; a host waiting out its connect holds them
  * back no longer once the others are in. */
@@ -848,7 +857,7 @@ details_wait_for_a_crowd(void **state)
 	fake_os_id = "rhel9.4";
 	for (i = 1; i < 7; i++)
 		fake[i].hang_open = 1;
-	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	e = engine_up(&c, NULL, fake_find, guests_first_crowd_stays);
 	h = wait_host(e, 0, is_up);
 	assert_true(details_pending(&h->guests[0]));
 	snap_unref(h);
@@ -863,6 +872,54 @@ details_wait_for_a_crowd(void **state)
 	/* The hosts still connecting end before their engine. */
 	fake_open_release(3, 7);
 	for (i = 3; i < 7; i++)
+		snap_unref(wait_host(e, (size_t)i, is_up));
+	engine_down(e);
+	cfg_free(&c);
+}
+
+static bool
+os_read(const struct host_snap *h)
+{
+	return h->state == HOST_UP && h->guests[0].os_id != NULL;
+}
+
+/* Hosts that hang in their connect until their timeout take no CPU: once
+ * none has come up or down for two seconds, they are no crowd, and the
+ * hosts that are up read their details. */
+static void
+details_wait_not_for_hung_hosts(void **state)
+{
+	static struct cfg	 c;
+	struct engine		*e;
+	struct fleet_view	 v;
+	const struct host_snap	*h = NULL;
+	uint64_t		 until;
+	int			 i;
+
+	(void)state;
+	make_cfg_n(&c, false, 7);
+	c.connect_timeout = 30;
+	fake_details = 1;
+	fake_os_id = "rhel9.4";
+	for (i = 1; i < 7; i++)
+		fake[i].hang_open = 1;
+	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	snap_unref(wait_host(e, 0, is_up));
+	/* fake0 holds each poll that leaves the details: let them go. */
+	for (until = clock_mono_ms() + 10000; h == NULL &&
+	    clock_mono_ms() < until; fleet_wait(engine_fleet(e),
+	    fleet_gen(engine_fleet(e)), 50)) {
+		fake_open_release(0, 0);
+		fleet_acquire(engine_fleet(e), &v);
+		if (os_read(v.hosts[0]))
+			h = snap_ref(v.hosts[0]);
+		fleet_view_release(&v);
+	}
+	assert_non_null(h);
+	assert_string_equal(h->guests[0].os_id, "rhel9.4");
+	snap_unref(h);
+	fake_open_release(1, 7);
+	for (i = 1; i < 7; i++)
 		snap_unref(wait_host(e, (size_t)i, is_up));
 	engine_down(e);
 	cfg_free(&c);
@@ -1205,6 +1262,7 @@ main(void)
 		cmocka_unit_test_teardown(platform_retry_queued_takes_a_slot, end_live_engine),
 		cmocka_unit_test_teardown(details_follow_at_next_poll, end_live_engine),
 		cmocka_unit_test_teardown(details_wait_for_a_crowd, end_live_engine),
+		cmocka_unit_test_teardown(details_wait_not_for_hung_hosts, end_live_engine),
 		cmocka_unit_test_teardown(batch_reads_platforms_after_every_connect, end_live_engine),
 		cmocka_unit_test_teardown(act_reads_no_platform, end_live_engine),
 		cmocka_unit_test_teardown(down_host_does_not_stop_others, end_live_engine),
