@@ -830,6 +830,35 @@ details_wait_for_crowd(const struct host_snap *h)
 	    strstr(h->guests[0].cert.reason, "hosts have connected") != NULL;
 }
 
+/* Seven hosts, fake1 to fake6 hanging in their connect until released;
+ * the guests' details give rhel9.4. */
+static struct engine *
+crowd_up(struct cfg *c, void (*startup)(struct engine *))
+{
+	int	i;
+
+	make_cfg_n(c, false, 7);
+	c->connect_timeout = 30;
+	fake_details = 1;
+	fake_os_id = "rhel9.4";
+	for (i = 1; i < 7; i++)
+		fake[i].hang_open = 1;
+	return engine_up(c, NULL, fake_find, startup);
+}
+
+/* The hosts still connecting, fake FROM on, end before their engine. */
+static void
+crowd_down(struct engine *e, struct cfg *c, int from)
+{
+	int	i;
+
+	fake_open_release(from, 7);
+	for (i = from; i < 7; i++)
+		snap_unref(wait_host(e, (size_t)i, is_up));
+	engine_down(e);
+	cfg_free(c);
+}
+
 /* The console's start-up, with a crowd that lasts as long as the test
  * needs it. */
 static void
@@ -848,16 +877,9 @@ details_wait_for_a_crowd(void **state)
 	static struct cfg	 c;
 	struct engine		*e;
 	const struct host_snap	*h;
-	int			 i;
 
 	(void)state;
-	make_cfg_n(&c, false, 7);
-	c.connect_timeout = 10;
-	fake_details = 1;
-	fake_os_id = "rhel9.4";
-	for (i = 1; i < 7; i++)
-		fake[i].hang_open = 1;
-	e = engine_up(&c, NULL, fake_find, guests_first_crowd_stays);
+	e = crowd_up(&c, guests_first_crowd_stays);
 	h = wait_host(e, 0, is_up);
 	assert_true(details_pending(&h->guests[0]));
 	snap_unref(h);
@@ -869,12 +891,7 @@ details_wait_for_a_crowd(void **state)
 	h = wait_host(e, 0, details_read);
 	assert_string_equal(h->guests[0].os_id, "rhel9.4");
 	snap_unref(h);
-	/* The hosts still connecting end before their engine. */
-	fake_open_release(3, 7);
-	for (i = 3; i < 7; i++)
-		snap_unref(wait_host(e, (size_t)i, is_up));
-	engine_down(e);
-	cfg_free(&c);
+	crowd_down(e, &c, 3);
 }
 
 static bool
@@ -894,16 +911,9 @@ details_wait_not_for_hung_hosts(void **state)
 	struct fleet_view	 v;
 	const struct host_snap	*h = NULL;
 	uint64_t		 until;
-	int			 i;
 
 	(void)state;
-	make_cfg_n(&c, false, 7);
-	c.connect_timeout = 30;
-	fake_details = 1;
-	fake_os_id = "rhel9.4";
-	for (i = 1; i < 7; i++)
-		fake[i].hang_open = 1;
-	e = engine_up(&c, NULL, fake_find, engine_guests_first);
+	e = crowd_up(&c, engine_guests_first);
 	snap_unref(wait_host(e, 0, is_up));
 	/* fake0 holds each poll that leaves the details: let them go. */
 	for (until = clock_mono_ms() + 10000; h == NULL &&
@@ -918,11 +928,7 @@ details_wait_not_for_hung_hosts(void **state)
 	assert_non_null(h);
 	assert_string_equal(h->guests[0].os_id, "rhel9.4");
 	snap_unref(h);
-	fake_open_release(1, 7);
-	for (i = 1; i < 7; i++)
-		snap_unref(wait_host(e, (size_t)i, is_up));
-	engine_down(e);
-	cfg_free(&c);
+	crowd_down(e, &c, 1);
 }
 
 /* Batch's and audit's start-up: no platform is read while a host still
