@@ -779,6 +779,30 @@ rows_text_width(const char *s)
 	return total;
 }
 
+/* Appends n spaces. */
+static void
+rows_pad(char *buf, size_t len, size_t *off, size_t n)
+{
+	static const char	spaces[] = "                                ";
+	size_t			k;
+
+	for (; n > 0; n -= k) {
+		k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		rows_append(buf, len, off, spaces, k);
+	}
+}
+
+/* The bytes at s up to the first that is not printable ASCII. */
+static size_t
+rows_ascii_len(const char *s)
+{
+	const char	*p = s;
+
+	while (*p >= 0x20 && *p <= 0x7e)
+		p++;
+	return (size_t)(p - s);
+}
+
 /*
  * Fits src into exactly width screen columns: padded with spaces (on the
  * left when right-aligned), or cut with the ellipsis glyph (one column)
@@ -792,21 +816,34 @@ rows_fit(const char *src, int width, bool right, const char *ellipsis,
 	mbstate_t	 st;
 	const char	*s = src;
 	size_t		 off = 0, n;
-	int		 total, ew, limit, w = 0, cw;
+	int		 total, ew = 0, limit, w = 0, cw;
 	bool		 bad, cut;
 
 	buf[0] = '\0';
 	if (len == 0 || width <= 0)
 		return buf;
+	/* Most cells of a frame: printable ASCII that fits, copied with no
+	 * character decoded. */
+	n = rows_ascii_len(src);
+	if (src[n] == '\0' && n <= (size_t)width) {
+		if (right)
+			rows_pad(buf, len, &off, (size_t)width - n);
+		rows_append(buf, len, &off, src, n);
+		if (!right)
+			rows_pad(buf, len, &off, (size_t)width - n);
+		return buf;
+	}
 	total = rows_text_width(src);
-	ew = rows_text_width(ellipsis);
 	cut = total > width;
+	if (cut)
+		ew = rows_text_width(ellipsis);
 	limit = cut ? width - ew : width;
 	if (limit < 0)
 		limit = 0;
-	if (right && !cut)
-		for (; w < width - total; w++)
-			rows_append(buf, len, &off, " ", 1);
+	if (right && !cut) {
+		rows_pad(buf, len, &off, (size_t)(width - total));
+		w = width - total;
+	}
 
 	memset(&st, 0, sizeof st);
 	while (*s != '\0') {
@@ -826,8 +863,8 @@ rows_fit(const char *src, int width, bool right, const char *ellipsis,
 		rows_append(buf, len, &off, ellipsis, strlen(ellipsis));
 		w += ew;
 	}
-	for (; w < width; w++)
-		rows_append(buf, len, &off, " ", 1);
+	if (w < width)
+		rows_pad(buf, len, &off, (size_t)(width - w));
 	return buf;
 }
 
