@@ -697,8 +697,12 @@ hosts_unsettled(struct engine *e)
 static bool
 hosts_crowd(struct engine *e)
 {
+	uint64_t	now = clock_mono_ms();
+	uint64_t	last = atomic_load(&e->settled_ms);
+
+	/* last may be later than now: a host settled in between. */
 	return atomic_load(&e->unsettled) > CROWD_HOSTS &&
-	    clock_mono_ms() - atomic_load(&e->settled_ms) < e->crowd_quiet_ms;
+	    (last >= now || now - last < e->crowd_quiet_ms);
 }
 
 static void
