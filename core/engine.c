@@ -123,8 +123,6 @@ struct poller {
 						   verdicts; 0: none reusable */
 };
 
-#define CROWD_QUIET_MS	2000	/* see hosts_crowd */
-
 struct engine {
 	const struct cfg	*cfg;		/* (borrowed) */
 	const struct cert_matrix *matrix;	/* (borrowed) NULL: none */
@@ -693,16 +691,20 @@ hosts_unsettled(struct engine *e)
  * the connects left are not taking the CPU.
  */
 #define CROWD_HOSTS	4	/* more connecting than this: a crowd */
+#define CROWD_QUIET_MS	2000	/* ... while one settled this recently */
 
 static bool
 hosts_crowd(struct engine *e)
 {
-	uint64_t	now = clock_mono_ms();
-	uint64_t	last = atomic_load(&e->settled_ms);
+	uint64_t	now, last;
 
+	/* Once the hosts have settled, a poll reads no clock for this. */
+	if (atomic_load(&e->unsettled) <= CROWD_HOSTS)
+		return false;
+	now = clock_mono_ms();
+	last = atomic_load(&e->settled_ms);
 	/* last may be later than now: a host settled in between. */
-	return atomic_load(&e->unsettled) > CROWD_HOSTS &&
-	    (last >= now || now - last < e->crowd_quiet_ms);
+	return last >= now || now - last < e->crowd_quiet_ms;
 }
 
 static void
