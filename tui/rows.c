@@ -792,8 +792,9 @@ rows_pad(char *buf, size_t len, size_t *off, size_t n)
 	}
 }
 
-/* The bytes at s up to the first that is not printable ASCII. */
-static size_t
+/* The bytes at s up to the first that is not printable ASCII: one column
+ * each in every locale a terminal uses. */
+size_t
 rows_ascii_len(const char *s)
 {
 	const char	*p = s;

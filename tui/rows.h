@@ -136,6 +136,7 @@ const char	*rows_host_detail(const struct row *, uint64_t now_ms,
 /* ---- fitting text to columns ---- */
 
 int		 rows_text_width(const char *);
+size_t		 rows_ascii_len(const char *);
 const char	*rows_fit(const char *, int width, bool right,
 		    const char *ellipsis, char *, size_t);
 size_t		 rows_wrap(const char *, int width, size_t line, char *,

@@ -97,17 +97,15 @@ static void
 screen_fleet_cells(int y, int x, attr_t attr, const char *s)
 {
 	chtype	cells[512];
-	size_t	n;
+	size_t	i, n = rows_ascii_len(s);
 
-	for (n = 0; s[n] != '\0'; n++) {
-		if (s[n] < 0x20 || s[n] > 0x7e || n == sizeof cells /
-		    sizeof cells[0] - 1) {
-			wattrset(stdscr, attr);
-			mvwaddstr(stdscr, y, x, s);
-			return;
-		}
-		cells[n] = (chtype)(unsigned char)s[n] | attr;
+	if (s[n] != '\0' || n >= sizeof cells / sizeof cells[0]) {
+		wattrset(stdscr, attr);
+		mvwaddstr(stdscr, y, x, s);
+		return;
 	}
+	for (i = 0; i < n; i++)
+		cells[i] = (chtype)(unsigned char)s[i] | attr;
 	cells[n] = 0;
 	mvwaddchnstr(stdscr, y, x, cells, (int)n);
 }
