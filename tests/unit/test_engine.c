@@ -48,7 +48,6 @@ static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
 static int		fake_platform_flaky;	/* reads failing on the way */
 static int		fake_platform_reads;
-static int		fake_platform_hold;	/* reads wait until released */
 static const char	*fake_os_id;	/* alpha's; locked by fake_lock */
 static int		 fake_alternate; /* the guests swap places each poll */
 static int		 fake_details;	/* a poll may leave the OS; fake0's
@@ -91,7 +90,7 @@ fake_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
 	(void)err;
 	pthread_mutex_lock(&fake_lock);
 	fake_platform_reads++;
-	while (fake_platform_hold || f->platform_hold)
+	while (f->platform_hold)
 		pthread_cond_wait(&fake_cond, &fake_lock);
 	flaky = fake_platform_flaky > 0 || f->platform_flaky > 0;
 	if (fake_platform_flaky > 0)
@@ -240,7 +239,7 @@ make_cfg_n(struct cfg *c, bool read_only, size_t n)
 	}
 	memset(fake, 0, sizeof fake);
 	fake_defer = fake_platform_fail = 0;
-	fake_platform_flaky = fake_platform_reads = fake_platform_hold = 0;
+	fake_platform_flaky = fake_platform_reads = 0;
 	fake_os_id = NULL;
 	fake_alternate = 0;
 	fake_details = 0;
@@ -308,7 +307,6 @@ end_live_engine(void **state)
 		return 0;
 	/* EDEADLK when the test failed holding it: held once either way. */
 	(void)pthread_mutex_lock(&fake_lock);
-	fake_platform_hold = 0;
 	for (i = 0; i < FAKE_HOSTS; i++)
 		fake[i].platform_hold = fake[i].hang_open =
 		    fake[i].hang_poll = fake[i].hang_act =
@@ -622,6 +620,19 @@ wait_platform_reads(int n)
 	assert_true(platform_reads() >= n);
 }
 
+/* Lets every held platform read go on. */
+static void
+platform_release(void)
+{
+	size_t	i;
+
+	pthread_mutex_lock(&fake_lock);
+	for (i = 0; i < FAKE_HOSTS; i++)
+		fake[i].platform_hold = 0;
+	pthread_cond_broadcast(&fake_cond);
+	pthread_mutex_unlock(&fake_lock);
+}
+
 /* Platform reads go four at a time. One that ends hands its slot to a
  * host queued for one, which reads at once, not at its next poll: with a
  * refresh of an hour, the test would wait for that in vain. */
@@ -634,14 +645,12 @@ platform_slot_handed_on(void **state)
 
 	(void)state;
 	make_cfg_hourly(&c);
-	fake_platform_hold = 1;
+	for (i = 0; i < 6; i++)
+		fake[i].platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
 	wait_platform_reads(4);
 	assert_int_equal(platform_reads(), 4);
-	pthread_mutex_lock(&fake_lock);
-	fake_platform_hold = 0;
-	pthread_cond_broadcast(&fake_cond);
-	pthread_mutex_unlock(&fake_lock);
+	platform_release();
 	for (i = 0; i < 6; i++)
 		snap_unref(wait_host(e, i, platform_known));
 	assert_int_equal(platform_reads(), 6);
@@ -672,11 +681,7 @@ platform_retry_queued_takes_a_slot(void **state)
 	wait_platform_reads(4);
 	/* fake0's retry comes after backoff_max at most. */
 	nanosleep(&(struct timespec){ 0, 300000000L }, NULL);
-	pthread_mutex_lock(&fake_lock);
-	for (i = 1; i < 6; i++)
-		fake[i].platform_hold = 0;
-	pthread_cond_broadcast(&fake_cond);
-	pthread_mutex_unlock(&fake_lock);
+	platform_release();
 	for (i = 0; i < 6; i++)
 		snap_unref(wait_host(e, i, platform_known));
 	engine_down(e);
