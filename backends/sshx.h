@@ -1,6 +1,7 @@
 /* crossvisor's own SSH sessions (libssh): connect with a verified host key,
  * authenticate, run one command and capture its output, all with timeouts.
- * Runs on the calling poller thread; a session never crosses threads. */
+ * A session never crosses threads: sshx_connect's is the calling poller's,
+ * and sshx_run's lives on a thread of its own while the caller waits. */
 #ifndef CV_BACKENDS_SSHX_H
 #define CV_BACKENDS_SSHX_H
 
