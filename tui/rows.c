@@ -73,6 +73,23 @@ rows_done(struct rows *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Room for a row per host and per guest of the view, taken at once and
+ * exactly: grown by doubling, up to half of it would stand empty (at
+ * 10,000 guests, 0.4 MB). */
+static void
+rows_reserve(struct rows *r, const struct fleet_view *view)
+{
+	size_t	need = view->n, i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->hosts[i] != NULL)
+			need += view->hosts[i]->nguests;
+	if (need > r->cap || need < r->cap / 2) {
+		r->cap = need > 0 ? need : 1;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+}
+
 static void
 rows_push(struct rows *r, const struct row *row)
 {
@@ -252,6 +269,7 @@ rows_build(struct rows *r, const struct fleet_view *view,
 	r->cert_pending = 0;
 	r->demo = false;
 	r->flat = opts->flat;
+	rows_reserve(r, view);
 	for (i = 0; i < view->n; i++) {
 		hs = view->hosts[i];
 		memset(&row, 0, sizeof row);
@@ -688,8 +706,8 @@ rows_host_detail(const struct row *row, uint64_t now_ms, double refresh_s,
 		    "platform unknown",
 		    hs->nguests, hs->nguests == 1 ? "" : "s");
 		if (row->nshown < hs->nguests)
-			rows_addf(buf, len, &off, " (%zu shown)", row->nshown);
-		rows_addf(buf, len, &off, ", %zu running", row->nrunning);
+			rows_addf(buf, len, &off, " (%u shown)", row->nshown);
+		rows_addf(buf, len, &off, ", %u running", row->nrunning);
 		if (hs->latency_ms >= 0)
 			rows_addf(buf, len, &off, "  %lld ms",
 			    (long long)hs->latency_ms);

@@ -23,18 +23,19 @@ enum rows_kind {
 	ROWS_GUEST
 };
 
+/* One per guest shown (10,000 at most fleets' scale): kept to 64 bytes. */
 struct row {
-	enum rows_kind		 kind;
-	size_t			 host;	/* index in the view and cfg->hosts */
 	const struct host_snap	*hs;	/* (borrowed) NULL: not polled yet */
 	const struct guest_snap	*gs;	/* (borrowed) NULL on host rows */
 	const char		*host_name; /* (borrowed) never NULL */
 	const char		*host_type; /* (borrowed) never NULL */
+	size_t			 host;	/* index in the view and cfg->hosts */
+	uint32_t		 nshown; /* host rows: guests passing the filter */
+	uint32_t		 nrunning; /* host rows: of them, running */
+	enum rows_kind		 kind;
 	enum host_state		 host_state;
 	bool			 last;	/* the last guest of its host */
 	bool			 collapsed; /* host rows: guests hidden */
-	size_t			 nshown; /* host rows: guests passing the filter */
-	size_t			 nrunning; /* host rows: of them, running */
 };
 
 struct rows {
