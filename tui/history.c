@@ -11,6 +11,8 @@
 #include "core/snap.h"
 #include "core/xmalloc.h"
 
+_Static_assert(HISTORY_LEN <= UINT8_MAX, "a series counts its samples in a byte");
+
 struct history_host {
 	unsigned		 polls;		/* of the last snapshot fed */
 	struct history_series	*v;		/* (owned) snapshot order */
@@ -70,15 +72,16 @@ history_lookup(struct history_host *hh, const char *id)
 	return NULL;
 }
 
-/* A percentage as a cell: hundredths, capped below HISTORY_NONE. */
-static uint16_t
+/* A percentage as a cell: rounded to a whole one, capped below
+ * HISTORY_NONE. */
+static uint8_t
 history_cell(double pct)
 {
 	if (!(pct > 0))
 		return 0;
-	if (pct >= (HISTORY_NONE - 1) / 100.0)
+	if (pct >= HISTORY_NONE - 1)
 		return HISTORY_NONE - 1;
-	return (uint16_t)(pct * 100 + 0.5);
+	return (uint8_t)(pct + 0.5);
 }
 
 /* Adds g's figures to s. */
@@ -194,14 +197,14 @@ size_t
 history_values(const struct history_series *s, bool mem, float *out,
     size_t max)
 {
-	const uint16_t	*ring = mem ? s->mem : s->cpu;
+	const uint8_t	*ring = mem ? s->mem : s->cpu;
 	size_t		 n = s->n < max ? s->n : max, i;
 	unsigned	 first = (s->head + HISTORY_LEN - n) % HISTORY_LEN;
-	uint16_t	 c;
+	uint8_t		 c;
 
 	for (i = 0; i < n; i++) {
 		c = ring[(first + i) % HISTORY_LEN];
-		out[i] = c == HISTORY_NONE ? -1 : (float)c / 100;
+		out[i] = c == HISTORY_NONE ? -1 : (float)c;
 	}
 	return n;
 }

@@ -12,15 +12,17 @@ struct fleet_view;
 
 #define HISTORY_LEN	60
 #define HISTORY_ID_MAX	40	/* a backend's guest id (raw_guest) fits */
-#define HISTORY_NONE	0xffff	/* a figure not given */
+#define HISTORY_NONE	0xff	/* a figure not given */
 
-/* One per guest of the fleet: kept small (10,000 guests, 2.9 MB). */
+/* One per guest of the fleet: kept small (10,000 guests, 1.6 MB). Whole
+ * percents are finer than a sparkline's eight levels, and than the figure
+ * shown beside it. */
 struct history_series {
 	char		id[HISTORY_ID_MAX];
-	uint16_t	cpu[HISTORY_LEN];	/* ring; hundredths of a % */
-	uint16_t	mem[HISTORY_LEN];	/* % of the maximum, as cpu */
-	unsigned	n;			/* samples held */
-	unsigned	head;			/* the next slot */
+	uint8_t		cpu[HISTORY_LEN];	/* ring; whole % */
+	uint8_t		mem[HISTORY_LEN];	/* % of the maximum, as cpu */
+	uint8_t		n;			/* samples held */
+	uint8_t		head;			/* the next slot */
 };
 
 struct history;
