@@ -113,6 +113,8 @@ struct poller {
 	struct rate_prev	*prev;		/* (owned) in the last sample's
 						   order */
 	size_t			 nprev;
+	struct host_snap	*prev_snap;	/* (ref) built from prev: its
+						   guests' ids and verdicts */
 	struct strindex		 prev_ix;	/* prev by id */
 	bool			 prev_ix_stale;	/* built at its first use */
 	bool			 was_up;
@@ -252,9 +254,15 @@ event(struct poller *p, enum evlog_kind kind, const char *fmt, ...)
 /* ---- rates across polls ---- */
 
 static const char *
-prev_key(const void *prev, size_t k)
+prev_id(const struct poller *p, size_t k)
 {
-	return ((const struct rate_prev *)prev)[k].id;
+	return p->prev_snap->guests[p->prev[k].snap_idx].id;
+}
+
+static const char *
+prev_key(const void *p, size_t k)
+{
+	return prev_id(p, k);
 }
 
 /* The last poll's figures of guest ID, which backends list in the same
@@ -262,14 +270,14 @@ prev_key(const void *prev, size_t k)
 static struct rate_prev *
 prev_find(struct poller *p, size_t pos, const char *id)
 {
-	if (pos < p->nprev && strcmp(p->prev[pos].id, id) == 0)
+	if (pos < p->nprev && strcmp(prev_id(p, pos), id) == 0)
 		return &p->prev[pos];
 	/* Built only when a guest is not where it was: rarely. */
 	if (p->prev_ix_stale) {
-		strindex_build(&p->prev_ix, p->prev, p->nprev, prev_key);
+		strindex_build(&p->prev_ix, p, p->nprev, prev_key);
 		p->prev_ix_stale = false;
 	}
-	pos = strindex_find(&p->prev_ix, p->prev, prev_key, id);
+	pos = strindex_find(&p->prev_ix, p, prev_key, id);
 	return pos == STRINDEX_NONE ? NULL : &p->prev[pos];
 }
 
@@ -313,22 +321,22 @@ cert_pending(struct guest_cert *c, const char *why)
 /*
  * Working a verdict out costs more than the rest of a poll (patterns,
  * conditions, dates): a guest whose inputs are those of the last poll
- * keeps the last snapshot's verdict, whose strings the builder copies.
- * The guest's inputs are compared with what that snapshot holds: exact,
- * and cheaper than hashing them.
+ * keeps the verdict of the snapshot built from it, whose strings the
+ * builder copies. RP, found by the guest's id, says where the guest sits
+ * in that snapshot. The guest's inputs are compared with what the snapshot
+ * holds: exact, and cheaper than hashing them.
  */
 static bool
 cert_reuse(const struct host_snap *last, bool host_same,
-    const struct rate_prev *rp, const struct cert_input *ci, const char *id,
+    const struct rate_prev *rp, const struct cert_input *ci,
     struct guest_cert *out)
 {
 	const struct guest_snap	*g;
 
-	if (!host_same || rp == NULL || last == NULL ||
-	    rp->snap_idx >= last->nguests)
+	if (!host_same || rp == NULL)
 		return false;
 	g = &last->guests[rp->snap_idx];
-	if (strcmp(g->id, id) != 0 || rp->os_idsrc != (int)ci->os_idsrc ||
+	if (rp->os_idsrc != (int)ci->os_idsrc ||
 	    g->vcpus != ci->vcpus || g->mem_max_bytes != ci->mem_max_bytes ||
 	    g->generation != ci->generation || !str_same(g->os_id, ci->os_id) ||
 	    !str_same(g->os, ci->os) || !str_same(g->virt_type,
@@ -352,15 +360,11 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct guest_snap	 g;
 	struct cert_input	 ci, host_ci;
 	struct cert_verdict	 cv;
-	struct host_snap	*s, *last;
+	struct host_snap	*s;
 	int64_t			 wall = clock_wall();
 	uint64_t		 host_key;
 	size_t			 i, *where;
 
-	/* The watchdog may publish for a stuck poller: hold what we read. */
-	pthread_mutex_lock(&p->lock);
-	last = p->last != NULL ? snap_ref(p->last) : NULL;
-	pthread_mutex_unlock(&p->lock);
 	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
 	b = snap_builder_create(&hi, rs->n);
@@ -412,15 +416,16 @@ build_sample(struct worker *w, int64_t latency_ms)
 			    "details, read at the next refresh");
 			/* No source is -1: the next poll works it out. */
 			next[i].os_idsrc = -1;
-		} else if (!cert_reuse(last, host_key == p->verdict_host, rp,
-		    &ci, r->id, &g.cert)) {
+		} else if (!cert_reuse(p->prev_snap, host_key ==
+		    p->verdict_host, rp, &ci, &g.cert)) {
 			cert_evaluate(p->eng->matrix, &ci, &cv);
 			cert_verdict_apply(&cv, &g.cert);
 		}
 		snap_builder_add_at(b, &g, rp != NULL ? rp->snap_idx :
 		    SNAP_NO_POS);
 	}
-	/* Where each guest lands is kept for cert_reuse at the next poll. */
+	/* Where each guest lands is kept: the next poll finds its id and
+	 * its verdict there. */
 	where = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *where);
 	s = snap_builder_finish_where(b, where);
 	for (i = 0; i < rs->n; i++)
@@ -431,7 +436,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 	p->prev = next;
 	p->nprev = rs->n;
 	p->prev_ix_stale = true;
-	snap_unref(last);
+	snap_unref(p->prev_snap);
+	p->prev_snap = snap_ref(s);
 	return s;
 }
 
@@ -1408,6 +1414,7 @@ engine_free(struct engine *e)
 		snap_unref(p->last);
 		free(p->queue);
 		free(p->prev);
+		snap_unref(p->prev_snap);
 		strindex_free(&p->prev_ix);
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->cond);

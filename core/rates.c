@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "core/snap.h"
-#include "core/xmalloc.h"
 
 static double
 clamp_pct(double v)
@@ -96,7 +95,6 @@ rates_compute(const struct rate_prev *prev, const struct raw_guest *cur,
 	}
 
 	memset(next, 0, sizeof *next);
-	strlcpy_cv(next->id, cur->id, sizeof next->id);
 	next->have = cur->have;
 	next->vcpus = cur->vcpus;
 	next->taken_ns = taken_ns;

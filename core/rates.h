@@ -9,9 +9,10 @@
 
 struct guest_snap;
 
-/* What a poller keeps of a guest between two polls, to take differences. */
+/* What a poller keeps of a guest between two polls, to take differences:
+ * one per guest, so no more than that (96 bytes). Its id is the one of
+ * the guest at snap_idx. */
 struct rate_prev {
-	char		id[40];
 	unsigned	have;		/* RAW_* of the sample */
 	int		vcpus;
 	uint64_t	taken_ns;
@@ -21,16 +22,16 @@ struct rate_prev {
 	uint64_t	disk_wr;
 	uint64_t	net_rx;
 	uint64_t	net_tx;
-	int		disk_valid;	/* the two rates below hold */
 	double		disk_rd_bps;
 	double		disk_wr_bps;
+	int		disk_valid;	/* the two rates above hold */
 
-	/* Kept for the engine: where the guest sits in the snapshot built
-	 * from this sample, and the one verdict input that snapshot does
-	 * not hold, so an unchanged guest's verdict is copied rather than
-	 * worked out. */
-	size_t		snap_idx;
+	/* Kept for the engine: the one verdict input the snapshot built
+	 * from this sample does not hold, so an unchanged guest's verdict
+	 * is copied rather than worked out, and where the guest sits in
+	 * that snapshot. */
 	int		os_idsrc;
+	size_t		snap_idx;
 };
 
 void	rates_compute(const struct rate_prev *, const struct raw_guest *,
