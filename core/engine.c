@@ -359,7 +359,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	struct rate_prev	*next, *rp;
 	struct guest_snap	 g;
 	struct cert_input	 ci, host_ci;
-	struct cert_verdict	 cv;
+	struct cert_verdict	*cv = NULL;
 	struct host_snap	*s;
 	int64_t			 wall = clock_wall();
 	uint64_t		 host_key;
@@ -418,8 +418,10 @@ build_sample(struct worker *w, int64_t latency_ms)
 			next[i].os_idsrc = -1;
 		} else if (!cert_reuse(p->prev_snap, host_key ==
 		    p->verdict_host, rp, &ci, &g.cert)) {
-			cert_evaluate(p->eng->matrix, &ci, &cv);
-			cert_verdict_apply(&cv, &g.cert);
+			if (cv == NULL)
+				cv = xmalloc(sizeof *cv);
+			cert_evaluate(p->eng->matrix, &ci, cv);
+			cert_verdict_apply(cv, &g.cert);
 		}
 		snap_builder_add_at(b, &g, rp != NULL ? rp->snap_idx :
 		    SNAP_NO_POS);
@@ -431,6 +433,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 	for (i = 0; i < rs->n; i++)
 		next[i].snap_idx = where[i];
 	free(where);
+	free(cv);
 	p->verdict_host = host_key;
 	free(p->prev);
 	p->prev = next;
