@@ -34,9 +34,9 @@
 struct kvm_dom {
 	char		 uuid[VIR_UUID_STRING_BUFLEN];
 	char		*name;		/* (owned) */
-	char		*os;		/* (owned) NULL */
-	char		*os_id;		/* (owned) NULL */
-	char		*machine;	/* (owned) NULL */
+	const char	*os;		/* (in strs) NULL */
+	const char	*os_id;		/* (in strs) NULL */
+	const char	*machine;	/* (in strs) NULL */
 	char		 virt_type[16];
 	int		 xml_vcpus;
 	uint64_t	 xml_mem_max;	/* bytes */
@@ -64,6 +64,8 @@ struct backend_conn {
 	struct kvm_dom	*doms;			/* (owned) sorted by uuid */
 	size_t		 ndoms;
 	struct strindex	 byname;		/* doms by name */
+	struct strpool	 strs;			/* the domains' OS names and
+						   machine types */
 	size_t		*rec_dom;		/* (owned) the entry of each
 						   record of the last poll */
 	size_t		 nrec_dom;		/* 0: none, or entries moved */
@@ -209,9 +211,6 @@ static void
 dom_done(struct kvm_dom *d)
 {
 	free(d->name);
-	free(d->os);
-	free(d->os_id);
-	free(d->machine);
 }
 
 static struct kvm_dom *
@@ -260,7 +259,7 @@ guest_info_str(virTypedParameterPtr params, int n, const char *field)
  * connected, and only when the XML is read: once per domain and again on
  * libvirt's events, never in the refresh loop. */
 static void
-dom_read_agent(struct kvm_dom *d, virDomainPtr dom)
+dom_read_agent(struct backend_conn *c, struct kvm_dom *d, virDomainPtr dom)
 {
 	virTypedParameterPtr	 params = NULL;
 	struct osinfo_agent	 a;
@@ -276,17 +275,15 @@ dom_read_agent(struct kvm_dom *d, virDomainPtr dom)
 	a.kernel_release = guest_info_str(params, n, "os.kernel-release");
 	a.variant_id = guest_info_str(params, n, "os.variant-id");
 	if (osinfo_from_agent(&a, id, sizeof id, name, sizeof name) != -1) {
-		free(d->os);
-		free(d->os_id);
-		d->os = xstrdup(name);
-		d->os_id = id[0] != '\0' ? xstrdup(id) : NULL;
+		d->os = strpool_get(&c->strs, name);
+		d->os_id = id[0] != '\0' ? strpool_get(&c->strs, id) : NULL;
 		d->os_by_guest = true;
 	}
 	virTypedParamsFree(params, n);
 }
 
 static void
-dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
+dom_read_xml(struct backend_conn *c, struct kvm_dom *d, virDomainPtr dom)
 {
 	struct kvm_domxml	 x;
 	char			*xml, id[32], name[96];
@@ -295,24 +292,21 @@ dom_read_xml(struct kvm_dom *d, virDomainPtr dom)
 		return;
 	kvm_xml_parse(xml, &x);
 	free(xml);
-	free(d->os);
-	free(d->os_id);
-	free(d->machine);
 	d->os = d->os_id = d->machine = NULL;
 	if (x.os_url[0] != '\0' && osinfo_from_url(x.os_url, id, sizeof id,
 	    name, sizeof name) == 0) {
-		d->os = xstrdup(name);
-		d->os_id = xstrdup(id);
+		d->os = strpool_get(&c->strs, name);
+		d->os_id = strpool_get(&c->strs, id);
 	}
 	if (x.machine[0] != '\0')
-		d->machine = xstrdup(x.machine);
+		d->machine = strpool_get(&c->strs, x.machine);
 	strlcpy_cv(d->virt_type, x.virt_type, sizeof d->virt_type);
 	d->xml_vcpus = x.vcpus;
 	d->xml_mem_max = x.mem_max_kib * 1024;
 	d->xml_ok = true;
 	d->os_by_guest = false;
 	if (x.agent)
-		dom_read_agent(d, dom);
+		dom_read_agent(c, d, dom);
 }
 
 /* The domain's UUID as libvirt writes it, without its printf: this runs
@@ -398,7 +392,7 @@ dom_lookup(struct backend_conn *c, virDomainPtr dom, size_t sorted,
 found:
 	d->seen = true;
 	if (!d->xml_ok && !c->xml_later)
-		dom_read_xml(d, dom);
+		dom_read_xml(c, d, dom);
 	return d;
 }
 
@@ -917,6 +911,7 @@ kvm_close(struct backend_conn *c)
 	c->doms = NULL;
 	c->ndoms = 0;
 	strindex_free(&c->byname);
+	strpool_free(&c->strs);
 	free(c->rec_dom);
 	free(c->name);
 	c->name = NULL;

@@ -63,3 +63,38 @@ strindex_free(struct strindex *ix)
 	ix->slot = NULL;
 	ix->mask = 0;
 }
+
+static const char *
+pool_key(const void *base, size_t k)
+{
+	return ((char *const *)base)[k];
+}
+
+/* The pool's copy of S, made at its first use; NULL for NULL. */
+const char *
+strpool_get(struct strpool *p, const char *s)
+{
+	size_t	k;
+
+	if (s == NULL)
+		return NULL;
+	if ((k = strindex_find(&p->ix, p->v, pool_key, s)) != STRINDEX_NONE)
+		return p->v[k];
+	p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
+	p->v[p->n++] = xstrdup(s);
+	/* New values are rare: a whole build is cheap enough. */
+	strindex_build(&p->ix, p->v, p->n, pool_key);
+	return p->v[p->n - 1];
+}
+
+void
+strpool_free(struct strpool *p)
+{
+	size_t	k;
+
+	for (k = 0; k < p->n; k++)
+		free(p->v[k]);
+	free(p->v);
+	strindex_free(&p->ix);
+	memset(p, 0, sizeof *p);
+}

@@ -24,4 +24,16 @@ size_t	strindex_find(const struct strindex *, const void *base,
 	    strindex_key_fn *, const char *key);
 void	strindex_free(struct strindex *);
 
+/* A set of strings, each kept once: for the few values (OS names, machine
+ * types) that a host's guests share by the thousand. It only grows, so the
+ * strings it gives stay valid until strpool_free. */
+struct strpool {
+	char		**v;		/* (owned) each (owned) */
+	size_t		  n;
+	struct strindex	  ix;
+};
+
+const char	*strpool_get(struct strpool *, const char *);
+void		 strpool_free(struct strpool *);
+
 #endif

@@ -1,5 +1,6 @@
 /* core/strindex.c: every key found at its position, absent keys and NULL
- * keys not found, rebuilds after the array changes, collisions. */
+ * keys not found, rebuilds after the array changes, collisions; the pool
+ * of shared strings built on it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,6 +76,34 @@ rebuilt_after_the_array_changes(void **state)
 	strindex_free(&ix);
 }
 
+/* A pool gives one copy per value, that stays where it is as values are
+ * added, and NULL for NULL. */
+static void
+pool_keeps_one_copy(void **state)
+{
+	struct strpool	 p = { 0 };
+	const char	*rhel, *again;
+	char		 buf[32];
+	int		 k;
+
+	(void)state;
+	assert_null(strpool_get(&p, NULL));
+	snprintf(buf, sizeof buf, "rhel9.4");
+	rhel = strpool_get(&p, buf);
+	assert_ptr_not_equal(rhel, buf);
+	assert_string_equal(rhel, "rhel9.4");
+	for (k = 0; k < 100; k++) {
+		snprintf(buf, sizeof buf, "os-%d", k);
+		assert_string_equal(strpool_get(&p, buf), buf);
+	}
+	again = strpool_get(&p, "rhel9.4");
+	assert_ptr_equal(again, rhel);
+	assert_ptr_equal(strpool_get(&p, "os-42"), strpool_get(&p, "os-42"));
+	assert_int_equal(p.n, 101);
+	strpool_free(&p);
+	assert_int_equal(p.n, 0);
+}
+
 int
 main(void)
 {
@@ -82,6 +111,7 @@ main(void)
 		cmocka_unit_test(finds_every_key_at_its_position),
 		cmocka_unit_test(empty_and_null_keys),
 		cmocka_unit_test(rebuilt_after_the_array_changes),
+		cmocka_unit_test(pool_keeps_one_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
