@@ -73,6 +73,8 @@ rows_done(struct rows *r)
 	memset(r, 0, sizeof *r);
 }
 
+_Static_assert(sizeof(struct row) <= 64, "a row stays within 64 bytes");
+
 /* Room for a row per host and per guest of the view, taken at once and
  * exactly: grown by doubling, up to half of it would stand empty (at
  * 10,000 guests, 0.4 MB). */

@@ -23,7 +23,8 @@ enum rows_kind {
 	ROWS_GUEST
 };
 
-/* One per guest shown (10,000 at most fleets' scale): kept to 64 bytes. */
+/* One per host and guest shown, ten thousand on a large fleet: kept to 64
+ * bytes. */
 struct row {
 	const struct host_snap	*hs;	/* (borrowed) NULL: not polled yet */
 	const struct guest_snap	*gs;	/* (borrowed) NULL on host rows */
