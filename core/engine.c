@@ -218,8 +218,10 @@ build_unreachable(struct poller *p, const struct host_snap *last,
 	return snap_builder_finish(b);
 }
 
+/* W is the host's worker when it is the caller, else NULL. */
 static void
-publish_unreachable(struct poller *p, enum host_state st, const char *error)
+publish_unreachable(struct poller *p, struct worker *w, enum host_state st,
+    const char *error)
 {
 	struct host_snap	*last, *s;
 
@@ -227,6 +229,13 @@ publish_unreachable(struct poller *p, enum host_state st, const char *error)
 	last = p->last != NULL ? snap_ref(p->last) : NULL;
 	pthread_mutex_unlock(&p->lock);
 	s = build_unreachable(p, last, st, error);
+	/* The copy holds the guests of the worker's last build in the same
+	 * places: the worker keeps it instead, and a host that is down
+	 * holds one snapshot, not two. */
+	if (w != NULL && last != NULL && last == p->prev_snap) {
+		snap_unref(p->prev_snap);
+		p->prev_snap = snap_ref(s);
+	}
 	snap_unref(last);
 	publish(p, s);
 }
@@ -630,7 +639,7 @@ host_down(struct worker *w, const struct cv_err *err)
 {
 	struct poller	*p = w->p;
 
-	publish_unreachable(p, HOST_DOWN, err->msg);
+	publish_unreachable(p, w, HOST_DOWN, err->msg);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);
 	p->was_up = false;
@@ -1091,7 +1100,7 @@ watch_poller(struct poller *p, uint64_t now)
 	next = watch_next(p, now);
 	pthread_mutex_unlock(&p->lock);
 	if (first) {
-		publish_unreachable(p, HOST_DOWN, msg);
+		publish_unreachable(p, NULL, HOST_DOWN, msg);
 		event(p, EV_HOST_DOWN, "down: %s", msg);
 		host_settled(p);
 	}
@@ -1203,7 +1212,7 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 		pthread_mutex_init(&p->lock, NULL);
 		cond_init_mono(&p->cond);
 		p->backoff = BACKOFF_MIN;
-		publish_unreachable(p, HOST_CONNECTING, NULL);
+		publish_unreachable(p, NULL, HOST_CONNECTING, NULL);
 	}
 	return e;
 }
@@ -1257,7 +1266,7 @@ engine_start(struct engine *e)
 		if (p->ops == NULL) {
 			snprintf(msg, sizeof msg, "no backend for type '%s'",
 			    p->hc->type);
-			publish_unreachable(p, HOST_DOWN, msg);
+			publish_unreachable(p, NULL, HOST_DOWN, msg);
 			continue;
 		}
 		worker_start(p);
