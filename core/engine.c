@@ -330,13 +330,13 @@ cert_pending(struct guest_cert *c, const char *why)
 /*
  * Working a verdict out costs more than the rest of a poll (patterns,
  * conditions, dates): a guest whose inputs are those of the last poll
- * keeps the verdict of the snapshot built from it, whose strings the
- * builder copies. RP, found by the guest's id, says where the guest sits
- * in that snapshot. The guest's inputs are compared with what the snapshot
+ * keeps the verdict of BUILT, the snapshot built from that poll, whose
+ * strings the builder copies. RP, found by the guest's id, says where the
+ * guest sits in it. The guest's inputs are compared with what the snapshot
  * holds: exact, and cheaper than hashing them.
  */
 static bool
-cert_reuse(const struct host_snap *last, bool host_same,
+cert_reuse(const struct host_snap *built, bool host_same,
     const struct rate_prev *rp, const struct cert_input *ci,
     struct guest_cert *out)
 {
@@ -344,7 +344,7 @@ cert_reuse(const struct host_snap *last, bool host_same,
 
 	if (!host_same || rp == NULL)
 		return false;
-	g = &last->guests[rp->snap_idx];
+	g = &built->guests[rp->snap_idx];
 	if (rp->os_idsrc != (int)ci->os_idsrc ||
 	    g->vcpus != ci->vcpus || g->mem_max_bytes != ci->mem_max_bytes ||
 	    g->generation != ci->generation || !str_same(g->os_id, ci->os_id) ||
