@@ -96,6 +96,16 @@ floor_keepalive_run() {
     rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
 }
 
+# floor_connect_run LABEL URI... -- the floor's parallel connects alone
+# (-P), taken right before the console starts: the reference for its first
+# screen, measured beside it, as the machine's speed drifts over a bench.
+floor_connect_run() {
+    local label=$1 out
+    shift
+    out=$(logged "floor -P $label" bench/floor -P -n 1 "$@")
+    rec "floor.$label.pconnect" "$(kv connect_ms "$out")"
+}
+
 # guests_in FILE -- guests in a batch JSON line.
 guests_in() {
     e2e_python -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["guests"]))' "$1" 2>/dev/null || echo 0
@@ -145,6 +155,38 @@ virsh_run() {
 # tmux_screen SOCK -- the pane as text.
 tmux_screen() { tmux -L "$1" capture-pane -p -t 0 2>/dev/null; }
 
+# tmux_wait SOCK FORMAT TIMEOUT_S -- waits until FORMAT, a tmux format
+# that reads the pane (#{C:text}: the line showing text, 0 for none),
+# expands to neither 0 nor nothing. It looks every 50 ms through one
+# control-mode client, and starts no process per look: the machine is busy
+# with the very start-up being timed, and a capture-pane, grep and sleep
+# ten times a second took 0.6 s of CPU over 8 s, from the console.
+tmux_wait() {
+    local sock=$1 fmt=$2 limit=$3 line val n=0 got= deadline fifo nap
+    fifo=$(mktemp -u)
+    mkfifo "$fifo"
+    exec {nap}<>"$fifo"
+    rm -f "$fifo"
+    coproc TMUXC { exec tmux -L "$sock" -C attach -t 0 2>/dev/null; }
+    printf 'refresh-client -f no-output\n' >&"${TMUXC[1]}"
+    deadline=$(( ${EPOCHREALTIME/./} / 1000 + limit * 1000 ))
+    while [ $(( ${EPOCHREALTIME/./} / 1000 )) -lt "$deadline" ]; do
+        n=$((n + 1))
+        printf '%s\n' "display -p -t 0 'look$n $fmt'" >&"${TMUXC[1]}" ||
+            break
+        val=0
+        while IFS= read -r -t 5 line <&"${TMUXC[0]}"; do
+            case $line in "look$n "*) val=${line#"look$n "}; break ;; esac
+        done
+        case $val in 0|'') ;; *) got=1; break ;; esac
+        read -r -t 0.05 -u "$nap" line || true
+    done
+    printf 'detach-client\n' >&"${TMUXC[1]}" 2>/dev/null || true
+    wait "$TMUXC_PID" 2>/dev/null || true
+    exec {nap}<&-
+    [ -n "$got" ]
+}
+
 # console_run LABEL CONF NHOSTS [KEYS] -- the console in tmux (200x60):
 # time to a screen with every host up, then its CPU over 10 s of
 # refreshes; with KEYS, then the console again on a pty (bench/ptyrun)
@@ -155,7 +197,7 @@ console_run() {
         "exec $CV -c $conf 2>/dev/null"
     t0=$(e2e_now_ms)
     pid=$(tmux -L "$sock" display -p -t 0 '#{pane_pid}')
-    if ! e2e_wait_for "tmux_screen $sock | grep -q 'hosts $n/$n up'" 300 0.1; then
+    if ! tmux_wait "$sock" "#{C:hosts $n/$n up}" 300; then
         say "console $label: not every host up in 300 s"
         tmux_screen "$sock" | head -5 >&2
         tmux -L "$sock" kill-server 2>/dev/null || true
@@ -165,7 +207,7 @@ console_run() {
     rec "console.$label.first" $((t1 - t0))
     # Verdicts wait for platforms read after every host is up (the summary
     # line counts them as pending until then).
-    e2e_wait_for "! tmux_screen $sock | sed -n 2p | grep -q pending" 300 0.1 ||
+    tmux_wait "$sock" '#{!=:#{C:pending},2}' 300 ||
         say "console $label: verdicts still pending after 300 s"
     tv=$(e2e_now_ms)
     rec "console.$label.verdicts" $((tv - t0))
@@ -198,6 +240,7 @@ kvm_fleet() {
     [ "$mode" != ssh ] || floor_keepalive_run "$label" "$delay" "${uris[@]}"
     batch_run "$label" "$conf" "$delay" $((n * m)) "$n"
     [ -z "$virsh" ] || virsh_run "$label" "${uris[0]}"
+    [ -z "$console" ] || floor_connect_run "$label" "${uris[@]}"
     [ -z "$console" ] || console_run "$label" "$conf" "$n" "$keys"
 }
 

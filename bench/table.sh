@@ -79,7 +79,8 @@ batch.100x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|
 console.100x100-ssh.peak|console: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|1.2|
 floor.100x100-ssh.connect|floor: 100 parallel connects, all open|ms|-|||
 floor.100x100-ssh.first|floor: ... and every host's first stats|ms|-|floor.100x100-ssh.connect||
-console.100x100-ssh.first|console: first screen with 100/100 up|ms|<= 1.2x connects|floor.100x100-ssh.connect|1.2|
+floor.100x100-ssh.pconnect|floor: 100 parallel connects, right before the console|ms|-|||
+console.100x100-ssh.first|console: first screen with 100/100 up|ms|<= 1.2x connects|floor.100x100-ssh.pconnect|1.2|
 console.100x100-ssh.verdicts|console: ... and no verdict pending|ms|-|floor.100x100-ssh.connect||
 batch.100x100-ssh.first|batch: first line (after 2 polls)|ms|-|floor.100x100-ssh.connect||
 batch.100x100-ssh.sessions|batch: ssh sessions opened per KVM host|n|-|||
