@@ -162,7 +162,10 @@ tmux_screen() { tmux -L "$1" capture-pane -p -t 0 2>/dev/null; }
 # with the very start-up being timed, and a capture-pane, grep and sleep
 # ten times a second took 0.6 s of CPU over 8 s, from the console.
 tmux_wait() {
-    local sock=$1 fmt=$2 limit=$3 line val n=0 got= deadline fifo nap
+    local sock=$1 fmt=$2 limit=$3 line val n=0 got= deadline fifo nap pipe
+    # A console that dies ends the client: a write then fails, not the bench.
+    pipe=$(trap -p PIPE)
+    trap '' PIPE
     fifo=$(mktemp -u)
     mkfifo "$fifo"
     exec {nap}<>"$fifo"
@@ -172,7 +175,7 @@ tmux_wait() {
     deadline=$(( ${EPOCHREALTIME/./} / 1000 + limit * 1000 ))
     while [ $(( ${EPOCHREALTIME/./} / 1000 )) -lt "$deadline" ]; do
         n=$((n + 1))
-        printf '%s\n' "display -p -t 0 'look$n $fmt'" >&"${TMUXC[1]}" ||
+        printf '%s\n' "display -p -t 0 'look$n $fmt'" 2>/dev/null >&"${TMUXC[1]}" ||
             break
         val=0
         while IFS= read -r -t 5 line <&"${TMUXC[0]}"; do
@@ -181,9 +184,10 @@ tmux_wait() {
         case $val in 0|'') ;; *) got=1; break ;; esac
         read -r -t 0.05 -u "$nap" line || true
     done
-    printf 'detach-client\n' >&"${TMUXC[1]}" 2>/dev/null || true
+    printf 'detach-client\n' 2>/dev/null >&"${TMUXC[1]}" || true
     wait "$TMUXC_PID" 2>/dev/null || true
     exec {nap}<&-
+    eval "${pipe:-trap - PIPE}"
     [ -n "$got" ]
 }
 
