@@ -99,11 +99,13 @@ floor_keepalive_run() {
 # floor_connect_run LABEL URI... -- the floor's parallel connects alone
 # (-P), taken right before the console starts: the reference for its first
 # screen, measured beside it, as the machine's speed drifts over a bench.
+# Then two seconds for sshd and libvirtd to end the floor's sessions.
 floor_connect_run() {
     local label=$1 out
     shift
     out=$(logged "floor -P $label" bench/floor -P -n 1 "$@")
     rec "floor.$label.pconnect" "$(kv connect_ms "$out")"
+    sleep 2
 }
 
 # guests_in FILE -- guests in a batch JSON line.
@@ -160,7 +162,7 @@ tmux_screen() { tmux -L "$1" capture-pane -p -t 0 2>/dev/null; }
 # expands to neither 0 nor nothing. It looks every 50 ms through one
 # control-mode client, and starts no process per look: the machine is busy
 # with the very start-up being timed, and a capture-pane, grep and sleep
-# ten times a second took 0.6 s of CPU over 8 s, from the console.
+# ten times a second took 0.6 s of CPU over 8 s that the start-up needed.
 tmux_wait() {
     local sock=$1 fmt=$2 limit=$3 line val n=0 got= deadline fifo nap pipe
     # A console that dies ends the client: a write then fails, not the bench.
