@@ -58,8 +58,21 @@ raw_sample_next(struct raw_sample *s)
 	return g;
 }
 
+/* A sample this big keeps its room from one poll to the next: given back,
+ * its pages would be faulted in again at every poll. */
+#define RAW_SAMPLE_KEEP	(64 * 1024)
+
 /* A sample lives from one poll to its snapshot: between polls a host
- * keeps no copy of its guests' raw figures. */
+ * keeps no copy of its guests' raw figures, only a big host their room
+ * (not much more than it used). */
+void
+raw_sample_end(struct raw_sample *s)
+{
+	if (s->n * sizeof *s->guests < RAW_SAMPLE_KEEP || s->n < s->cap / 2)
+		raw_sample_free(s);
+	s->n = 0;
+}
+
 void
 raw_sample_free(struct raw_sample *s)
 {

@@ -116,6 +116,7 @@ const struct backend_ops *const	*backend_all(void);
 /* ---- helpers for backends ---- */
 void			 raw_sample_reserve(struct raw_sample *, size_t n);
 struct raw_guest	*raw_sample_next(struct raw_sample *);
+void			 raw_sample_end(struct raw_sample *);
 void			 raw_sample_free(struct raw_sample *);
 uint64_t		 backend_now_ns(void);
 

@@ -226,7 +226,8 @@ main(int argc, char **argv)
 	for (f = 0; f < frames; f++) {
 		/* What the pollers do: not part of the frame. */
 		for (h = 0; h < hosts; h++)
-			fleet_publish(fleet, (size_t)h, snap_ref(set[f % 2][h]));
+			snap_unref(fleet_publish(fleet, (size_t)h,
+			    snap_ref(set[f % 2][h])));
 		t0 = procstat_now_ms();
 		ui_refresh(&ui);
 		t1 = procstat_now_ms();

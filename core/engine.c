@@ -52,6 +52,8 @@ struct worker {
 	struct backend_conn	*conn;
 	struct raw_host		 rh;
 	struct raw_sample	 sample;
+	struct host_snap	*spare;		/* a big snapshot's block, ended:
+						   the next build's */
 	bool			 details_first;	/* the next poll leaves the
 						   details (start-up) */
 	bool			 details_crowd;	/* this poll left them, as
@@ -187,13 +189,32 @@ host_info_init(struct poller *p, struct host_snap_info *hi,
 }
 
 static void
-publish(struct poller *p, struct host_snap *s)
+keep_spare(struct worker *w, struct host_snap *spare)
 {
+	if (spare == NULL)
+		return;
+	if (w == NULL) {
+		snap_discard(spare);
+		return;
+	}
+	snap_discard(w->spare);
+	w->spare = spare;
+}
+
+/* W is the host's worker when it is the caller, else NULL. The snapshot
+ * replaced usually ends here: the worker keeps a big one's block, whose
+ * pages the next build then writes without faulting them in anew. */
+static void
+publish(struct poller *p, struct worker *w, struct host_snap *s)
+{
+	struct host_snap	*last;
+
 	pthread_mutex_lock(&p->lock);
-	snap_unref(p->last);
+	last = p->last;
 	p->last = snap_ref(s);
 	pthread_mutex_unlock(&p->lock);
-	fleet_publish(p->eng->fleet, p->idx, s);
+	keep_spare(w, snap_release(last));
+	keep_spare(w, snap_release(fleet_publish(p->eng->fleet, p->idx, s)));
 }
 
 /* A down (or connecting) host keeps its last-known guests, marked stale. */
@@ -237,7 +258,7 @@ publish_unreachable(struct poller *p, struct worker *w, enum host_state st,
 		p->prev_snap = snap_ref(s);
 	}
 	snap_unref(last);
-	publish(p, s);
+	publish(p, w, s);
 }
 
 static void
@@ -376,7 +397,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 
 	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
-	b = snap_builder_create(&hi, rs->n);
+	b = snap_builder_create_in(&hi, rs->n, w->spare);
+	w->spare = NULL;
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
 	memset(&host_ci, 0, sizeof host_ci);
 	host_ci.hv_type = p->hc->type;
@@ -895,10 +917,10 @@ poll_host(struct worker *w, struct cv_err *err, int *rc)
 	p->good_wall = clock_wall();
 	pthread_mutex_unlock(&p->lock);
 	s = build_sample(w, (int64_t)(clock_mono_ms() - t0));
-	raw_sample_free(&w->sample);
+	raw_sample_end(&w->sample);
 	if (s->platform_pending)
 		verdicts_pending(s);
-	publish(p, s);
+	publish(p, w, s);
 	if (!p->was_up)
 		event(p, EV_HOST_UP, "up%s%s", w->rh.hypervisor[0] ? ": " : "",
 		    w->rh.hypervisor);
@@ -915,6 +937,7 @@ worker_abandoned(struct worker *w)
 	if (w->conn != NULL)
 		p->ops->close(w->conn);
 	raw_sample_free(&w->sample);
+	snap_discard(w->spare);
 	pthread_mutex_lock(&p->lock);
 	p->nabandoned--;
 	pthread_mutex_unlock(&p->lock);
@@ -1400,6 +1423,7 @@ engine_free(struct engine *e)
 		if (atomic_load(&w->exited)) {
 			pthread_join(w->thread, NULL);
 			raw_sample_free(&w->sample);
+			snap_discard(w->spare);
 			free(w);
 		} else {
 			pthread_detach(w->thread);

@@ -61,8 +61,9 @@ fleet_size(const struct fleet *f)
 	return f->n;
 }
 
-/* Takes the caller's reference to s. */
-void
+/* Takes the caller's reference to s, and gives back the fleet's to the
+ * snapshot it replaces (NULL: none), for the caller to drop. */
+struct host_snap *
 fleet_publish(struct fleet *f, size_t i, struct host_snap *s)
 {
 	struct host_snap	*old;
@@ -73,8 +74,8 @@ fleet_publish(struct fleet *f, size_t i, struct host_snap *s)
 	f->gen++;
 	pthread_cond_broadcast(&f->cond);
 	pthread_mutex_unlock(&f->lock);
-	snap_unref(old);
 	fleet_wake(f);
+	return old;
 }
 
 void

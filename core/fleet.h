@@ -18,7 +18,7 @@ struct fleet_view {
 struct fleet	*fleet_create(size_t nhosts);
 void		 fleet_free(struct fleet *);
 size_t		 fleet_size(const struct fleet *);
-void		 fleet_publish(struct fleet *, size_t, struct host_snap *);
+struct host_snap	*fleet_publish(struct fleet *, size_t, struct host_snap *);
 void		 fleet_acquire(struct fleet *, struct fleet_view *);
 void		 fleet_view_release(struct fleet_view *);
 uint64_t	 fleet_gen(struct fleet *);

@@ -106,6 +106,8 @@ struct snap_builder;
 /* ---- building (one thread) ---- */
 struct snap_builder	*snap_builder_create(const struct host_snap_info *,
 			    size_t guests_hint);
+struct snap_builder	*snap_builder_create_in(const struct host_snap_info *,
+			    size_t guests_hint, struct host_snap *spare);
 void			 snap_builder_add(struct snap_builder *,
 			    const struct guest_snap *);
 void			 snap_builder_add_at(struct snap_builder *,
@@ -117,6 +119,8 @@ struct host_snap	*snap_builder_finish_where(struct snap_builder *,
 /* ---- sharing (any thread) ---- */
 struct host_snap	*snap_ref(const struct host_snap *);
 void			 snap_unref(const struct host_snap *);
+struct host_snap	*snap_release(const struct host_snap *);
+void			 snap_discard(struct host_snap *spare);
 const struct guest_snap	*snap_find_guest(const struct host_snap *,
 			    const char *id);
 bool			 snap_cert_pending(const struct guest_snap *);

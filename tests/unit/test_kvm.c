@@ -393,6 +393,45 @@ glib_snprintf_as_printf(void **state)
 	assert_int_equal(g_snprintf(NULL, 0, "%d", 12345), 5);
 }
 
+/* n guests in a sample, as a poll leaves it. */
+static void
+sample_of(struct raw_sample *s, size_t n)
+{
+	size_t	i;
+
+	raw_sample_reserve(s, n);
+	for (i = 0; i < n; i++)
+		raw_sample_next(s)->vcpus = 1;
+}
+
+/* After its poll, a big host's sample keeps its room for the next; a small
+ * one's, or room the host no longer fills, is given back. */
+static void
+sample_room_kept_for_big_hosts(void **state)
+{
+	struct raw_sample	s;
+	struct raw_guest	*room;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	sample_of(&s, 1000);
+	room = s.guests;
+	raw_sample_end(&s);
+	assert_int_equal(s.n, 0);
+	assert_ptr_equal(s.guests, room);
+	sample_of(&s, 1000);
+	assert_ptr_equal(s.guests, room);
+	raw_sample_end(&s);
+	sample_of(&s, 400);
+	raw_sample_end(&s);
+	assert_null(s.guests);
+	assert_int_equal(s.cap, 0);
+	sample_of(&s, 10);
+	raw_sample_end(&s);
+	assert_null(s.guests);
+	raw_sample_free(&s);
+}
+
 int
 main(void)
 {
@@ -407,6 +446,7 @@ main(void)
 		cmocka_unit_test(ssh_hostkey_refusals),
 		cmocka_unit_test(registry_slots_all_set),
 		cmocka_unit_test(glib_snprintf_as_printf),
+		cmocka_unit_test(sample_room_kept_for_big_hosts),
 	};
 	int	rc;
 

@@ -1,6 +1,6 @@
 /* Snapshots: strings copied in and sorted guests out, guests' likely
  * places checked, neighbours' equal strings stored once, and a big
- * snapshot on pages of its own. */
+ * snapshot on pages of its own, which the next build writes in again. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -127,6 +127,83 @@ big_snapshot_has_own_pages(void **state)
 	snap_unref(small);
 }
 
+/* n guests "vm-00000".., each with a reason of reason_len bytes, built in
+ * spare's block (NULL: a new one). */
+static struct host_snap *
+fleet_in(struct host_snap *spare, size_t n, size_t reason_len)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct guest_snap	 g;
+	char			 name[32], reason[512];
+	size_t			 i;
+
+	memset(&hi, 0, sizeof hi);
+	hi.name = "h1";
+	b = snap_builder_create_in(&hi, n, spare);
+	for (i = 0; i < n; i++) {
+		memset(&g, 0, sizeof g);
+		snprintf(name, sizeof name, "vm-%05zu", i);
+		/* A reason of its own per guest: none is shared. */
+		memset(reason, 'a' + (int)(i % 26), reason_len);
+		reason[reason_len] = '\0';
+		g.name = name;
+		g.id = name;
+		g.cert.reason = reason;
+		snap_builder_add_at(b, &g, i);
+	}
+	return snap_builder_finish(b);
+}
+
+static void
+assert_fleet(const struct host_snap *s, size_t n, size_t reason_len)
+{
+	char	want[32];
+	size_t	i;
+
+	assert_string_equal(s->name, "h1");
+	assert_int_equal(s->nguests, n);
+	for (i = 0; i < n; i++) {
+		snprintf(want, sizeof want, "vm-%05zu", i);
+		assert_string_equal(s->guests[i].name, want);
+		assert_string_equal(s->guests[i].id, want);
+		assert_int_equal(strlen(s->guests[i].cert.reason), reason_len);
+		assert_int_equal(s->guests[i].cert.reason[0], 'a' + i % 26);
+	}
+}
+
+/* The last reference to a big snapshot gives its block back, and the
+ * next build writes into it: grown when the next one is bigger (more
+ * guests, longer strings), trimmed when smaller. A small snapshot, or one
+ * still held, is not given back. */
+static void
+spare_block_is_built_in_again(void **state)
+{
+	struct host_snap	*s, *spare, *small;
+	const struct host_snap	*held;
+	static const size_t	 sizes[][2] = {
+		{ 1000, 20 }, { 1000, 20 }, { 1000, 300 }, { 3000, 40 },
+		{ 400, 10 }, { 1000, 20 },
+	};
+	size_t			 i;
+
+	(void)state;
+	s = fleet_in(NULL, sizes[0][0], sizes[0][1]);
+	for (i = 1; i < sizeof sizes / sizeof sizes[0]; i++) {
+		held = snap_ref(s);
+		assert_null(snap_release(s));
+		assert_non_null(spare = snap_release(held));
+		s = fleet_in(spare, sizes[i][0], sizes[i][1]);
+		assert_true(s->own_pages);
+		assert_fleet(s, sizes[i][0], sizes[i][1]);
+	}
+	snap_discard(snap_release(s));
+	small = fleet_in(NULL, 3, 5);
+	assert_false(small->own_pages);
+	assert_null(snap_release(small));
+	snap_discard(NULL);
+}
+
 /* Builds names "g0".."g<n-1>" (sorted as strings when n <= 10), added in
  * the order given, each with the place given. */
 static struct host_snap *
@@ -196,6 +273,7 @@ main(void)
 		cmocka_unit_test(strings_are_copied_and_guests_sorted),
 		cmocka_unit_test(neighbours_share_equal_strings),
 		cmocka_unit_test(big_snapshot_has_own_pages),
+		cmocka_unit_test(spare_block_is_built_in_again),
 		cmocka_unit_test(places_are_hints_never_trusted_blindly),
 	};
 
