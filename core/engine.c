@@ -662,6 +662,10 @@ host_down(struct worker *w, const struct cv_err *err)
 	struct poller	*p = w->p;
 
 	publish_unreachable(p, w, HOST_DOWN, err->msg);
+	/* No poll until it is back: it keeps no room for one. */
+	snap_discard(w->spare);
+	w->spare = NULL;
+	raw_sample_free(&w->sample);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);
 	p->was_up = false;
