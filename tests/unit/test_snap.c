@@ -11,8 +11,9 @@
 
 #include "core/snap.h"
 
+/* A builder for host "h1", in spare's block (NULL: a new one). */
 static struct snap_builder *
-builder(size_t hint)
+builder_in(size_t hint, struct host_snap *spare)
 {
 	struct host_snap_info	hi;
 
@@ -20,7 +21,14 @@ builder(size_t hint)
 	hi.name = "h1";
 	hi.type = "kvm";
 	hi.state = HOST_UP;
-	return snap_builder_create(&hi, hint);
+	return spare != NULL ? snap_builder_create_in(&hi, hint, spare) :
+	    snap_builder_create(&hi, hint);
+}
+
+static struct snap_builder *
+builder(size_t hint)
+{
+	return builder_in(hint, NULL);
 }
 
 static struct host_snap *
@@ -132,15 +140,11 @@ big_snapshot_has_own_pages(void **state)
 static struct host_snap *
 fleet_in(struct host_snap *spare, size_t n, size_t reason_len)
 {
-	struct host_snap_info	 hi;
-	struct snap_builder	*b;
+	struct snap_builder	*b = builder_in(n, spare);
 	struct guest_snap	 g;
 	char			 name[32], reason[512];
 	size_t			 i;
 
-	memset(&hi, 0, sizeof hi);
-	hi.name = "h1";
-	b = snap_builder_create_in(&hi, n, spare);
 	for (i = 0; i < n; i++) {
 		memset(&g, 0, sizeof g);
 		snprintf(name, sizeof name, "vm-%05zu", i);
