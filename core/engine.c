@@ -201,9 +201,10 @@ keep_spare(struct worker *w, struct host_snap *spare)
 	w->spare = spare;
 }
 
-/* W is the host's worker when it is the caller, else NULL. The snapshot
- * replaced usually ends here: the worker keeps a big one's block, whose
- * pages the next build then writes without faulting them in anew. */
+/* W is the host's worker when it is the caller and builds again next,
+ * else NULL. The snapshot replaced usually ends here: the worker keeps a
+ * big one's block, whose pages the next build then writes without
+ * faulting them in anew. */
 static void
 publish(struct poller *p, struct worker *w, struct host_snap *s)
 {
@@ -258,7 +259,8 @@ publish_unreachable(struct poller *p, struct worker *w, enum host_state st,
 		p->prev_snap = snap_ref(s);
 	}
 	snap_unref(last);
-	publish(p, w, s);
+	/* A host that is not up builds nothing soon: no block is kept. */
+	publish(p, NULL, s);
 }
 
 static void
@@ -662,7 +664,7 @@ host_down(struct worker *w, const struct cv_err *err)
 	struct poller	*p = w->p;
 
 	publish_unreachable(p, w, HOST_DOWN, err->msg);
-	/* No poll until it is back: it keeps no room for one. */
+	/* No poll until it is back: what it kept for one goes. */
 	snap_discard(w->spare);
 	w->spare = NULL;
 	raw_sample_free(&w->sample);
