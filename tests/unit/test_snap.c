@@ -21,8 +21,7 @@ builder_in(size_t hint, struct host_snap *spare)
 	hi.name = "h1";
 	hi.type = "kvm";
 	hi.state = HOST_UP;
-	return spare != NULL ? snap_builder_create_in(&hi, hint, spare) :
-	    snap_builder_create(&hi, hint);
+	return snap_builder_create_in(&hi, hint, spare);
 }
 
 static struct snap_builder *
