@@ -19,6 +19,7 @@
 #include "backends/kvm_ssherr.h"
 #include "backends/kvm_uri.h"
 #include "backends/kvm_xml.h"
+#include "backends/ossh.h"
 #include "backends/sshx.h"
 #include "core/conf.h"
 #include "core/err.h"
@@ -714,15 +715,41 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 
 /* ---- identity ---- */
 
-static void
-read_platform(const struct cfg_host *hc, const struct kvm_uri *u,
-    double timeout, struct raw_host *rh)
+/* Over SSH the file is read through the ssh program libvirt runs for the
+ * host, with the URI's user, port, key and known_hosts: whatever let
+ * libvirt in lets this read in, and its cryptography is not ours to keep
+ * in memory. */
+static int
+read_platform_ssh(const struct kvm_uri *u, double timeout, char **text,
+    struct cv_err *err)
 {
 	struct sshx_target	 t;
+	struct ossh_result	 r;
+	char			 line[sizeof err->msg];
+
+	memset(&t, 0, sizeof t);
+	t.host = u->host;
+	t.user = u->user[0] ? u->user : NULL;
+	t.port = u->port;
+	t.identity = u->keyfile[0] ? u->keyfile : NULL;
+	t.known_hosts = u->known_hosts[0] ? u->known_hosts : NULL;
+	t.timeout_s = timeout;
+	if (ossh_run(&t, "cat /etc/os-release 2>/dev/null || "
+	    "cat /usr/lib/os-release", OS_RELEASE_MAX, &r, err) == -1) {
+		if (kvm_ssh_hostkey_refusal(r.said, u, line, sizeof line))
+			cv_err_set(err, CV_E_HOSTKEY, "%s", line);
+		return -1;
+	}
+	*text = r.out;
+	return 0;
+}
+
+static void
+read_platform(const struct kvm_uri *u, double timeout, struct raw_host *rh)
+{
 	struct cv_err		 err;
 	char			*text = NULL;
 	size_t			 len;
-	int			 status = 0;
 	FILE			*f;
 
 	cv_err_clear(&err);
@@ -736,28 +763,17 @@ read_platform(const struct cfg_host *hc, const struct kvm_uri *u,
 			text[len] = '\0';
 			fclose(f);
 		}
-	} else if (kvm_uri_is_ssh(u)) {
-		memset(&t, 0, sizeof t);
-		t.host = u->host;
-		t.user = u->user[0] ? u->user : NULL;
-		t.port = u->port;
-		t.identity = u->keyfile[0] ? u->keyfile : hc->identity;
-		t.known_hosts = hc->known_hosts ? hc->known_hosts :
-		    (u->known_hosts[0] ? u->known_hosts : NULL);
-		t.timeout_s = timeout;
-		if (sshx_run(&t, "cat /etc/os-release 2>/dev/null || "
-		    "cat /usr/lib/os-release", OS_RELEASE_MAX, &text, &len,
-		    &status, &err) == -1) {
-			text = NULL;
-			rh->platform_retry = true;
-		}
-	} else
+	} else if (kvm_uri_is_ssh(u))
+		rh->platform_retry = read_platform_ssh(u, timeout, &text,
+		    &err) == -1;
+	else
 		cv_err_set(&err, CV_E_UNSUPPORTED, "transport '%s' has no SSH",
 		    u->transport[0] ? u->transport : "tls");
 	if (rh->platform_retry)
+		/* The reason last: a refused key's advice ends in a path. */
 		snprintf(rh->notice, sizeof rh->notice, "host platform not "
-		    "read (%.160s); trying again later, or set platform = in "
-		    "the config", err.msg);
+		    "read, trying again later (or set platform = in the "
+		    "config): %.177s", err.msg);
 	else if (text == NULL || platform_from_os_release(text, rh->platform,
 	    sizeof rh->platform) == -1)
 		snprintf(rh->notice, sizeof rh->notice, "host platform not "
@@ -868,7 +884,7 @@ kvm_open(const struct cfg_host *hc, const struct backend_params *bp,
 	    u.host[0] != '\0' && kvm_uri_is_ssh(&u))
 		rh->platform_later = true;
 	else if (hc->platform == NULL)
-		read_platform(hc, &u, bp->timeout_s, rh);
+		read_platform(&u, bp->timeout_s, rh);
 	if (strcmp(u.transport, "libssh") == 0 && rh->notice[0] == '\0')
 		snprintf(rh->notice, sizeof rh->notice, "qemu+libssh:// with "
 		    "libvirt 9.0 and libssh 0.10 stalls about 5 s on replies "
@@ -882,7 +898,7 @@ kvm_platform(struct backend_conn *c, struct raw_host *rh, struct cv_err *err)
 {
 	(void)err;
 	/* Not detected is a notice, never a failure of the host. */
-	read_platform(c->hc, &c->uri, c->timeout_s, rh);
+	read_platform(&c->uri, c->timeout_s, rh);
 	rh->platform_later = false;
 	return 0;
 }

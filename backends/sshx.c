@@ -1,15 +1,12 @@
-/* crossvisor's own SSH sessions with libssh. Runs on a poller thread, or
- * for one command on a thread of its own. */
+/* crossvisor's own SSH sessions with libssh. Runs on a poller thread. */
 #include "backends/sshx.h"
 
 #include <libssh/libssh.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backends/hostkey.h"
-#include "core/clock.h"
 #include "core/err.h"
 #include "core/xmalloc.h"
 
@@ -233,131 +230,6 @@ fail:
 	ssh_disconnect(s);
 	ssh_free(s);
 	return -1;
-}
-
-/* Reads a channel to EOF within the deadline and at most max bytes of
- * stdout, and of stderr, which is read and dropped: libssh keeps what
- * stderr brings beside every stdout read, so a host writing there without
- * end would otherwise grow this process. */
-static int
-read_all(ssh_channel ch, uint64_t deadline, size_t max, char **out,
-    size_t *outlen, struct cv_err *err)
-{
-	char	*buf = xmalloc(4096), junk[4096];
-	size_t	 cap = 4096, len = 0, errlen = 0;
-	int	 n, m;
-
-	for (;;) {
-		int64_t left = (int64_t)deadline - (int64_t)clock_mono_ms();
-
-		if (left <= 0) {
-			free(buf);
-			return cv_err_set(err, CV_E_TIMEOUT, "no complete "
-			    "answer in time");
-		}
-		if (len + 1 >= cap) {
-			cap *= 2;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = ssh_channel_read_timeout(ch, buf + len, (uint32_t)(cap -
-		    len - 1), 0, (int)(left < 1000 ? left : 1000));
-		if (n == SSH_ERROR) {
-			free(buf);
-			return cv_err_set(err, CV_E_CONNECT, "ssh read failed");
-		}
-		while (errlen <= max && (m = ssh_channel_read_nonblocking(ch,
-		    junk, sizeof junk, 1)) > 0)
-			errlen += (size_t)m;
-		if (errlen > max) {
-			free(buf);
-			return cv_err_set(err, CV_E_PROTOCOL, "error output "
-			    "larger than %zu bytes; cut off", max);
-		}
-		if (n == 0 && ssh_channel_is_eof(ch))
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			free(buf);
-			return cv_err_set(err, CV_E_PROTOCOL, "answer larger "
-			    "than %zu bytes; cut off", max);
-		}
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-/* One command's call: what sshx_run was given, and its result. */
-struct run_call {
-	const struct sshx_target *t;
-	const char	*cmd;
-	size_t		 max;
-	char		*out;
-	size_t		 outlen;
-	int		 status;
-	struct cv_err	*err;
-	int		 rc;
-};
-
-static void *
-run_session(void *arg)
-{
-	struct run_call		*c = arg;
-	const struct sshx_target *t = c->t;
-	uint64_t		 deadline = clock_mono_ms() +
-				    (uint64_t)(t->timeout_s * 1000);
-	ssh_session		 s = NULL;
-	ssh_channel		 ch = NULL;
-
-	c->rc = -1;
-	if (sshx_connect(t, &s, c->err) == -1)
-		return NULL;
-	if ((ch = ssh_channel_new(s)) == NULL ||
-	    ssh_channel_open_session(ch) != SSH_OK ||
-	    ssh_channel_request_exec(ch, c->cmd) != SSH_OK) {
-		cv_err_set(c->err, CV_E_PROTOCOL, "ssh exec on %s: %s",
-		    t->host, ssh_get_error(s));
-		goto out;
-	}
-	if (read_all(ch, deadline, c->max, &c->out, &c->outlen,
-	    c->err) == -1)
-		goto out;
-	ssh_channel_send_eof(ch);
-	c->status = ssh_channel_get_exit_status(ch);
-	c->rc = 0;
-out:
-	if (ch != NULL) {
-		ssh_channel_close(ch);
-		ssh_channel_free(ch);
-	}
-	sshx_close(s);
-	return NULL;
-}
-
-/*
- * Runs cmd on the target and returns its standard output (NUL-terminated,
- * at most max bytes) and exit status. The session runs on a thread of its
- * own that ends with it: OpenSSL keeps a thread's random generators and
- * error state until the thread ends, and a poller that reads one file at
- * its connect would keep them for good (about 5 KB a host; 1 MB of RSS at
- * 100 hosts).
- */
-int
-sshx_run(const struct sshx_target *t, const char *cmd, size_t max,
-    char **out, size_t *outlen, int *status, struct cv_err *err)
-{
-	struct run_call	c = { .t = t, .cmd = cmd, .max = max, .err = err };
-	pthread_t	th;
-
-	if (pthread_create(&th, NULL, run_session, &c) == 0)
-		pthread_join(th, NULL);
-	else
-		run_session(&c);
-	*out = c.out;
-	*outlen = c.outlen;
-	*status = c.status;
-	return c.rc;
 }
 
 void

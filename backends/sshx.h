@@ -1,7 +1,6 @@
-/* crossvisor's own SSH sessions (libssh): connect with a verified host key,
- * authenticate, run one command and capture its output, all with timeouts.
- * A session never crosses threads: sshx_connect's is the calling poller's,
- * and sshx_run's lives on a thread of its own while the caller waits. */
+/* crossvisor's own SSH sessions (libssh): connect with a verified host key
+ * and authenticate, within a timeout. A session never crosses threads: it
+ * is the calling poller's. The target also names a host for ossh.h. */
 #ifndef CV_BACKENDS_SSHX_H
 #define CV_BACKENDS_SSHX_H
 
@@ -25,7 +24,5 @@ void	sshx_init(void);
 int	sshx_connect(const struct sshx_target *,
 	    struct ssh_session_struct **, struct cv_err *);
 void	sshx_close(struct ssh_session_struct *);
-int	sshx_run(const struct sshx_target *, const char *cmd, size_t max,
-	    char **out, size_t *outlen, int *status, struct cv_err *);
 
 #endif

@@ -6,8 +6,10 @@
 #            or a man in the middle);
 #   unknown: known_hosts has no line for [127.0.0.1]:PORT.
 # Both must be shown down with a reason, and neither sshd may see a login:
-# not from libvirt's ssh, not from crossvisor's own libssh session (host
-# identity), which must use the URI's known_hosts=.
+# not from libvirt's ssh, not from the platform read's.
+# A fourth host, on the good sshd, names a known_hosts= that lacks its key:
+# libvirt's ssh (which leaves known_hosts= to its ssh_config) gets in, and
+# the platform read, which passes it to ssh, must be refused and say so.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -38,8 +40,10 @@ uri_on() {
         "$1" "$E2E_KEY" "$E2E_KNOWN_HOSTS"
 }
 CONF=$E2E_DIR/crossvisor.conf
+: >"$E2E_DIR/known_hosts.empty"
 e2e_conf "$CONF" 1.0 \
     "$(e2e_kvm_host good-e2e "$(uri_on "$E2E_PORT")")" \
+    "$(e2e_kvm_host unread-e2e "$(uri_on "$E2E_PORT" | sed "s|known_hosts=.*|known_hosts=$E2E_DIR/known_hosts.empty|")")" \
     "$(e2e_kvm_host changed-e2e "$(uri_on "$CHANGED")")" \
     "$(e2e_kvm_host unknown-e2e "$(uri_on "$UNKNOWN")")"
 
@@ -64,6 +68,18 @@ for host in changed-e2e:CHANGED:"host key of \[127.0.0.1\]:$CHANGED CHANGED to S
         e2e_fail "$name: expected /^$rx/, saw '$err'"
     fi
 done
+
+# The platform read refused: the host is up, its platform unknown, and the
+# journal says why in one line, and what to do.
+e2e_assert_eq "unread-e2e state" up "$(printf '%s' "$LINE" | json_get 'hosts[name=unread-e2e].state')"
+e2e_assert_eq "unread-e2e platform" null "$(printf '%s' "$LINE" | json_get 'hosts[name=unread-e2e].platform')"
+JOURNAL=$E2E_DIR/state/crossvisor/journal
+rx="host=unread-e2e .*host platform not read, trying again later \(or set platform = in the config\): unknown host key of \[127.0.0.1\]:$E2E_PORT \(OpenSSH\); refused. To trust it, check the fingerprint, then: ssh-keyscan -p $E2E_PORT 127.0.0.1 >> $E2E_DIR/known_hosts.empty\"$"
+if grep -qE "$rx" "$JOURNAL"; then
+    e2e_pass "journal: $(grep -m1 -o 'host platform not read.*' "$JOURNAL")"
+else
+    e2e_fail "journal: expected /$rx/, saw: $(grep 'unread-e2e' "$JOURNAL" 2>/dev/null | tail -3)"
+fi
 
 # The proof that nothing was accepted silently: no session on either sshd.
 for name in changed unknown; do

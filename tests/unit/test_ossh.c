@@ -1,0 +1,229 @@
+/* One command through OpenSSH's client: backends/ossh.c. The real ssh
+ * against a real sshd is the e2e tests' (test_kvm_batch, test_hostkey);
+ * here an `ssh` script first in PATH plays the ways a child can end, so
+ * that what crossvisor does with each is seen: its arguments, its exit
+ * status, its error line, a hang and an answer without end. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "backends/ossh.h"
+#include "backends/sshx.h"
+#include "core/clock.h"
+#include "core/err.h"
+
+static char	dir[256];
+
+static int
+setup(void **state)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		 path[600];
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/cv-test-ossh.XXXXXX",
+	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof path, "%s:/usr/bin:/bin", dir);
+	setenv("PATH", path, 1);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char	cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Writes the `ssh` the next call runs: a shell script's body. */
+static void
+fake_ssh(const char *body)
+{
+	char	 path[300];
+	FILE	*f;
+
+	snprintf(path, sizeof path, "%s/ssh", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static const struct sshx_target target = {
+	.host = "kvm-a", .user = "root", .port = 2222,
+	.identity = "/keys/id", .known_hosts = "/keys/known", .timeout_s = 5,
+};
+
+static void
+arguments_say_batch_mode_and_the_uri_parts(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+	char			want[512];
+
+	(void)state;
+	fake_ssh("printf '%s|' \"$@\"; printf x >&2; read line && echo stdin; exit 0");
+	assert_int_equal(ossh_run(&target, "cat /etc/os-release", 4096, &r,
+	    &err), 0);
+	snprintf(want, sizeof want, "-T|-x|-a|-o|BatchMode=yes|-o|"
+	    "ClearAllForwardings=yes|-p|2222|-l|root|-i|/keys/id|-o|"
+	    "UserKnownHostsFile=/keys/known|--|kvm-a|cat /etc/os-release|");
+	assert_string_equal(r.out, want);
+	assert_int_equal(r.outlen, strlen(want));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.said, "x");
+	free(r.out);
+}
+
+static void
+unset_parts_are_left_to_ssh_config(void **state)
+{
+	struct sshx_target	t = { .host = "alias", .timeout_s = 5 };
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("printf '%s|' \"$@\"");
+	assert_int_equal(ossh_run(&t, "true", 4096, &r, &err), 0);
+	assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
+	    "ClearAllForwardings=yes|--|alias|true|");
+	free(r.out);
+}
+
+static void
+command_status_is_passed_on(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("echo partial; exit 3");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), 0);
+	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out, "partial\n");
+	free(r.out);
+}
+
+static void
+ssh_failure_is_its_last_line(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("echo 'Warning: something first' >&2\n"
+	    "echo 'ssh: connect to host kvm-a port 2222: Connection refused' >&2\n"
+	    "exit 255");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_CONNECT);
+	assert_string_equal(err.msg,
+	    "ssh: connect to host kvm-a port 2222: Connection refused");
+	assert_non_null(strstr(r.said, "Warning: something first\n"));
+	assert_null(r.out);
+}
+
+static void
+silent_failure_still_says_something(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("exit 255");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), -1);
+	assert_string_equal(err.msg, "ssh failed, and said nothing");
+}
+
+/* The script and the sleep it starts share ssh's process group: both end
+ * at the deadline, and the call returns then, not when they would. */
+static void
+hang_ends_at_the_deadline_with_its_group(void **state)
+{
+	struct sshx_target	t = target;
+	struct ossh_result	r;
+	struct cv_err		err;
+	struct timespec		ts = { 0, 20 * 1000 * 1000 };
+	char			path[300], pid[32] = "";
+	uint64_t		t0;
+	FILE			*f;
+	int			i;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/child", dir);
+	fake_ssh("sleep 60 & echo $! > \"$(dirname \"$0\")/child\"; wait");
+	t.timeout_s = 0.5;
+	t0 = clock_mono_ms();
+	assert_int_equal(ossh_run(&t, "x", 4096, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_TIMEOUT);
+	assert_true(clock_mono_ms() - t0 < 10000);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(pid, sizeof pid, f));
+	fclose(f);
+	/* Reparented when the script died: its reaper takes a moment. */
+	for (i = 0; i < 250 && kill(atoi(pid), 0) == 0; i++)
+		nanosleep(&ts, NULL);
+	assert_int_equal(kill(atoi(pid), 0), -1);
+	assert_int_equal(errno, ESRCH);
+}
+
+static void
+answer_past_max_is_cut_off(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("yes os-release");
+	assert_int_equal(ossh_run(&target, "x", 65536, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_PROTOCOL);
+	assert_string_equal(err.msg, "answer larger than 65536 bytes; cut off");
+	assert_null(r.out);
+}
+
+static void
+no_ssh_says_what_to_install(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+	char			path[300];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/ssh", dir);
+	unlink(path);
+	setenv("PATH", dir, 1);
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_FAILED);
+	assert_string_equal(err.msg, "cannot run ssh: No such file or "
+	    "directory; install OpenSSH's client");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arguments_say_batch_mode_and_the_uri_parts),
+		cmocka_unit_test(unset_parts_are_left_to_ssh_config),
+		cmocka_unit_test(command_status_is_passed_on),
+		cmocka_unit_test(ssh_failure_is_its_last_line),
+		cmocka_unit_test(silent_failure_still_says_something),
+		cmocka_unit_test(hang_ends_at_the_deadline_with_its_group),
+		cmocka_unit_test(answer_past_max_is_cut_off),
+		cmocka_unit_test(no_ssh_says_what_to_install),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
