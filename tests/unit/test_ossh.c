@@ -80,7 +80,7 @@ arguments_say_batch_mode_and_the_uri_parts(void **state)
 	assert_int_equal(ossh_run(&target, "cat /etc/os-release", 4096, &r,
 	    &err), 0);
 	snprintf(want, sizeof want, "-T|-x|-a|-o|BatchMode=yes|-o|"
-	    "ClearAllForwardings=yes|-p|2222|-l|root|-i|/keys/id|-o|"
+	    "ClearAllForwardings=yes|-o|KexAlgorithms=-sntrup761*|-p|2222|-l|root|-i|/keys/id|-o|"
 	    "UserKnownHostsFile=/keys/known|--|kvm-a|cat /etc/os-release|");
 	assert_string_equal(r.out, want);
 	assert_int_equal(r.outlen, strlen(want));
@@ -100,7 +100,8 @@ unset_parts_are_left_to_ssh_config(void **state)
 	fake_ssh("printf '%s|' \"$@\"");
 	assert_int_equal(ossh_run(&t, "true", 4096, &r, &err), 0);
 	assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
-	    "ClearAllForwardings=yes|--|alias|true|");
+	    "ClearAllForwardings=yes|-o|KexAlgorithms=-sntrup761*|--|alias|"
+	    "true|");
 	free(r.out);
 }
 
