@@ -146,9 +146,13 @@ read_both(int out, int errfd, uint64_t deadline, size_t max,
 		if (left <= 0)
 			return cv_err_set(err, CV_E_TIMEOUT, "no complete "
 			    "answer in time");
-		if (poll(pf, 2, (int)left) == -1 && errno != EINTR)
+		if (poll(pf, 2, (int)left) == -1) {
+			/* No revents to trust: the reads below would block. */
+			if (errno == EINTR)
+				continue;
 			return cv_err_set(err, CV_E_FAILED, "poll: %s",
 			    strerror(errno));
+		}
 		if (pf[0].revents != 0) {
 			if (r->outlen + 1 >= cap) {
 				cap *= 2;
