@@ -560,7 +560,7 @@ e2e_extra_sshd() {
 # ---------------------------------------------------------------- URIs
 
 # known_hosts=... is accepted (and ignored) by libvirt 9.0's +ssh transport;
-# it is there for crossvisor's own libssh session (host identity).
+# it is there for the platform read, whose ssh is given it.
 e2e_qemu_uri() {
     printf 'qemu+ssh://root@127.0.0.1:%s/system?keyfile=%s&no_tty=1&known_hosts=%s\n' \
         "$E2E_PORT" "$E2E_KEY" "$E2E_KNOWN_HOSTS"

@@ -75,7 +75,7 @@ for name, count in (("kvm-e2e", 1), ("test-e2e", 300)):
     check(h.get("type") == "kvm", "host %s type kvm, saw %r" % (name, h.get("type")))
     check(h.get("guest_count") == count,
           "host %s guest_count %d, saw %r" % (name, count, h.get("guest_count")))
-# The platform comes from crossvisor's own ssh session reading /etc/os-release
+# The platform comes from ssh, run by crossvisor, reading /etc/os-release
 # (it must use the URI's keyfile= and known_hosts=).
 h = hosts.get("kvm-e2e", {})
 check(h.get("platform") == platform,

@@ -16,8 +16,8 @@
 #   Host (all)       User, IdentityFile, UserKnownHostsFile
 # and crossvisor.conf names only the aliases:
 #   kvm-behind: uri = "qemu+ssh://kvm-behind/system" (libvirt runs OpenSSH's
-#               client); the host's platform comes from crossvisor's own
-#               libssh session to the same alias;
+#               client); the host's platform comes from a second run of
+#               that client to the same alias;
 #   hv-behind:  address = "hv-behind", no user, port, key or known_hosts:
 #               crossvisor's libssh session takes all of it, ProxyJump
 #               included, from ~/.ssh/config.
