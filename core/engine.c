@@ -827,18 +827,19 @@ verdicts_pending(struct host_snap *s)
 
 /*
  * Deferred platform reads start together once every host is settled: an
- * SSH session each, which at a hundred hosts took the machine's CPU and
- * tens of megabytes at once. A few run at a time; a host that finds no
- * slot free tries again after its next poll.
+ * SSH session each, in a child process (KVM's ssh) of about 7 MB, which
+ * at a hundred hosts would take the machine's CPU and most of a gigabyte
+ * at once. ENGINE_PLATFORM_READS run at a time (16: about 110 MB for a
+ * moment); a host that finds no slot free tries again after its next
+ * poll, or when a read ends.
  */
-#define PLATFORM_READS_MAX	4
 
 static bool
 platform_slot_take(struct poller *p)
 {
 	bool	got;
 
-	got = atomic_fetch_add(&p->eng->platform_reads, 1) < PLATFORM_READS_MAX;
+	got = atomic_fetch_add(&p->eng->platform_reads, 1) < ENGINE_PLATFORM_READS;
 	if (!got)
 		atomic_fetch_sub(&p->eng->platform_reads, 1);
 	pthread_mutex_lock(&p->lock);

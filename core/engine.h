@@ -20,6 +20,9 @@ typedef const struct backend_ops *engine_backend_fn(const char *type);
 
 struct cert_matrix;
 
+/* How many deferred platform reads run at once (see engine.c). */
+#define ENGINE_PLATFORM_READS	16
+
 struct engine	*engine_create(const struct cfg *, const struct cert_matrix *,
 		     engine_backend_fn *);
 void		 engine_platforms_last(struct engine *);

@@ -42,7 +42,7 @@ struct fake_host {
 
 static pthread_mutex_t	fake_lock;	/* see init_fake_lock */
 static pthread_cond_t	fake_cond = PTHREAD_COND_INITIALIZER;
-#define FAKE_HOSTS	8
+#define FAKE_HOSTS	(ENGINE_PLATFORM_READS + 4)
 static struct fake_host	fake[FAKE_HOSTS];
 static int		fake_defer;	/* open leaves the platform for later */
 static int		fake_platform_fail;
@@ -603,7 +603,7 @@ platform_reads(void)
 static void
 make_cfg_hourly(struct cfg *c)
 {
-	make_cfg_n(c, false, 6);
+	make_cfg_n(c, false, ENGINE_PLATFORM_READS + 2);
 	c->refresh = 3600;
 	c->connect_timeout = 10;
 	fake_defer = 1;
@@ -633,7 +633,8 @@ platform_release(void)
 	pthread_mutex_unlock(&fake_lock);
 }
 
-/* Platform reads go four at a time. One that ends hands its slot to a
+/* Platform reads go ENGINE_PLATFORM_READS at a time, and two hosts more
+ * wait for a slot. One that ends hands its slot to a
  * host queued for one, which reads at once, not at its next poll: with a
  * refresh of an hour, the test would wait for that in vain. */
 static void
@@ -645,15 +646,15 @@ platform_slot_handed_on(void **state)
 
 	(void)state;
 	make_cfg_hourly(&c);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < c.nhosts; i++)
 		fake[i].platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
-	wait_platform_reads(4);
-	assert_int_equal(platform_reads(), 4);
+	wait_platform_reads(ENGINE_PLATFORM_READS);
+	assert_int_equal(platform_reads(), ENGINE_PLATFORM_READS);
 	platform_release();
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < c.nhosts; i++)
 		snap_unref(wait_host(e, i, platform_known));
-	assert_int_equal(platform_reads(), 6);
+	assert_int_equal(platform_reads(), (int)c.nhosts);
 	engine_down(e);
 	cfg_free(&c);
 }
@@ -673,16 +674,16 @@ platform_retry_queued_takes_a_slot(void **state)
 	(void)state;
 	make_cfg_hourly(&c);
 	fake[0].platform_flaky = 1;
-	for (i = 1; i < 6; i++)
+	for (i = 1; i < c.nhosts; i++)
 		fake[i].platform_hold = 1;
 	e = engine_up(&c, NULL, fake_find, engine_guests_first);
-	/* Four at least, whichever hosts took the slots: five when fake0
-	 * was among them, its read failed and its slot went on. */
-	wait_platform_reads(4);
+	/* Every slot at least, whichever hosts took them: one more when
+	 * fake0 was among them, its read failed and its slot went on. */
+	wait_platform_reads(ENGINE_PLATFORM_READS);
 	/* fake0's retry comes after backoff_max at most. */
 	nanosleep(&(struct timespec){ 0, 300000000L }, NULL);
 	platform_release();
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < c.nhosts; i++)
 		snap_unref(wait_host(e, i, platform_known));
 	engine_down(e);
 	cfg_free(&c);
