@@ -20,19 +20,17 @@
 #include "backends/sshx.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "scratch.h"
 
 static char	dir[256];
 
 static int
 setup(void **state)
 {
-	const char	*tmp = getenv("TMPDIR");
-	char		 path[600];
+	char	path[600];
 
 	(void)state;
-	snprintf(dir, sizeof dir, "%s/cv-test-ossh.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (scratch_make(dir, sizeof dir, "ossh") == -1)
 		return -1;
 	snprintf(path, sizeof path, "%s:/usr/bin:/bin", dir);
 	setenv("PATH", path, 1);
@@ -42,11 +40,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 /* Writes the `ssh` the next call runs: a shell script's body. */

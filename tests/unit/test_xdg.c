@@ -12,18 +12,15 @@
 #include <cmocka.h>
 
 #include "core/xdg.h"
+#include "scratch.h"
 
 static char	home[256];
 
 static int
 setup(void **state)
 {
-	const char	*tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(home, sizeof home, "%s/cv-test-xdg.XXXXXX",
-	    tmp != NULL && *tmp == '/' ? tmp : "/tmp");
-	if (mkdtemp(home) == NULL)
+	if (scratch_make(home, sizeof home, "xdg") == -1)
 		return -1;
 	setenv("HOME", home, 1);
 	setenv("XDG_STATE_HOME", "relative/state", 1);
@@ -33,11 +30,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char	cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", home);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(home);
 }
 
 static mode_t
