@@ -135,7 +135,7 @@ read_both(int out, int errfd, uint64_t deadline, size_t max,
     struct ossh_result *r, struct cv_err *err)
 {
 	struct pollfd	 pf[2] = { { out, POLLIN, 0 }, { errfd, POLLIN, 0 } };
-	size_t		 cap = 4096, said = 0;
+	size_t		 cap = 4096, said = 0, room;
 	char		 junk[4096];
 	ssize_t		 n;
 
@@ -166,15 +166,12 @@ read_both(int out, int errfd, uint64_t deadline, size_t max,
 				pf[0].fd = -1;
 		}
 		if (pf[1].revents != 0) {
-			n = read(errfd, junk, sizeof junk);
-			if (n > 0 && said + 1 < sizeof r->said) {
-				size_t k = (size_t)n < sizeof r->said - 1 -
-				    said ? (size_t)n : sizeof r->said - 1 - said;
-
-				memcpy(r->said + said, junk, k);
-				said += k;
-				r->said[said] = '\0';
-			}
+			/* The start is kept; the rest is read and dropped. */
+			room = sizeof r->said - 1 - said;
+			n = room > 0 ? read(errfd, r->said + said, room) :
+			    read(errfd, junk, sizeof junk);
+			if (n > 0 && room > 0)
+				r->said[said += (size_t)n] = '\0';
 			if (n == 0 || (n == -1 && errno != EINTR))
 				pf[1].fd = -1;
 		}

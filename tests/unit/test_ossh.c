@@ -132,6 +132,27 @@ ssh_failure_is_its_last_line(void **state)
 	assert_null(r.out);
 }
 
+/* Error output past the room is read and dropped: the child never blocks
+ * on a full pipe, and the start is what is kept. */
+static void
+long_error_output_keeps_its_start(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+	size_t			i;
+
+	(void)state;
+	fake_ssh("echo begins >&2; yes 0123456789 | head -c 100000 >&2; "
+	    "echo out");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), 0);
+	assert_string_equal(r.out, "out\n");
+	assert_int_equal(strlen(r.said), sizeof r.said - 1);
+	assert_memory_equal(r.said, "begins\n0123456789\n", 18);
+	for (i = 7; i < sizeof r.said - 1; i++)
+		assert_true(r.said[i] == "0123456789\n"[(i - 7) % 11]);
+	free(r.out);
+}
+
 static void
 silent_failure_still_says_something(void **state)
 {
@@ -215,6 +236,7 @@ main(void)
 		cmocka_unit_test(unset_parts_are_left_to_ssh_config),
 		cmocka_unit_test(command_status_is_passed_on),
 		cmocka_unit_test(ssh_failure_is_its_last_line),
+		cmocka_unit_test(long_error_output_keeps_its_start),
 		cmocka_unit_test(silent_failure_still_says_something),
 		cmocka_unit_test(hang_ends_at_the_deadline_with_its_group),
 		cmocka_unit_test(answer_past_max_is_cut_off),
