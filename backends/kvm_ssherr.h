@@ -1,6 +1,7 @@
 /* OpenSSH's refusal of a host key, as libvirt passes it on (the ssh
- * client's own banner inside "Cannot recv data: ..."), told in one line in
- * the words of crossvisor's own SSH sessions (sshx.c). Pure. */
+ * client's own banner inside "Cannot recv data: ..."), or as the platform
+ * read's ssh writes it (ossh.c), told in one line in the words of
+ * crossvisor's own SSH sessions (sshx.c). Pure. */
 #ifndef CV_BACKENDS_KVM_SSHERR_H
 #define CV_BACKENDS_KVM_SSHERR_H
 

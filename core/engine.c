@@ -833,7 +833,6 @@ verdicts_pending(struct host_snap *s)
  * moment); a host that finds no slot free tries again after its next
  * poll, or when a read ends.
  */
-
 static bool
 platform_slot_take(struct poller *p)
 {
