@@ -1,7 +1,7 @@
 /*
  * floor: what any libvirt client pays to watch a fleet, and nothing more.
  *
- *   floor [-n REFRESHES] [-K] [-P] [-i SECONDS] [-w PID]... URI...
+ *   floor [-n REFRESHES] [-K] [-P] [-T] [-i SECONDS] [-w PID]... URI...
  *
  * Opens every URI at once (one thread each, as a client that connects in
  * parallel must), reads each host's first stats, then, unless -P, calls
@@ -11,8 +11,12 @@
  * also keeps alive as crossvisor's do (5 s, 3 missed), on libvirt's own
  * event loop in a thread of its own: what a client pays to notice a host
  * that has gone. With -i, a refresh starts every SECONDS, as a client's
- * does, instead of right after the last one. Each -w PID is watched over
- * the refreshes (libvirtd and QEMU: what the polls cost the host).
+ * does, instead of right after the last one. With -T, each host's thread
+ * stays and polls its host, all of them at once at each refresh: what a
+ * client pays that polls hosts side by side, so that a slow host delays no
+ * other (every reply of a refresh is then held at once, and the threads
+ * share malloc's arenas). Each -w PID is watched over the refreshes
+ * (libvirtd and QEMU: what the polls cost the host).
  *
  * One line of key=value pairs on stdout; times in ms, memory in KiB:
  * connect_ms (until every connection is open), first_ms (until every host
@@ -43,10 +47,17 @@ struct host {
 	double		 connected_ms;
 	double		 first_ms;
 	int		 guests;
+	int		 errors;
 };
 
 static double	t0;
 static int	keepalive;
+static int	threaded;
+static long	refreshes = 20;
+
+/* -T: every refresh, the main thread and the hosts' threads meet here
+ * twice, at its start and at its end. */
+static pthread_barrier_t beat;
 
 static void *
 event_loop(void *arg)
@@ -84,6 +95,46 @@ host_open(void *arg)
 	h->guests = stats_once(h->conn);
 	h->first_ms = procstat_now_ms() - t0;
 	return NULL;
+}
+
+/* -T: opens the host, then polls it at each refresh the main thread
+ * starts. A host that failed still meets the others at every beat. */
+static void *
+host_open_poll(void *arg)
+{
+	struct host	*h = arg;
+	long		 r;
+
+	host_open(h);
+	pthread_barrier_wait(&beat);
+	for (r = 0; r < refreshes; r++) {
+		pthread_barrier_wait(&beat);
+		if (h->conn != NULL && stats_once(h->conn) < 0)
+			h->errors++;
+		pthread_barrier_wait(&beat);
+	}
+	return NULL;
+}
+
+/* One refresh of every host: here in turn, or with -T by the hosts' own
+ * threads at once, the main thread waiting for the last. */
+static void
+refresh(struct host *hosts, int n, int *bad)
+{
+	int	i;
+
+	if (threaded) {
+		pthread_barrier_wait(&beat);
+		pthread_barrier_wait(&beat);
+		for (i = 0; i < n; i++) {
+			*bad += hosts[i].errors;
+			hosts[i].errors = 0;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (stats_once(hosts[i].conn) < 0)
+			(*bad)++;
 }
 
 /* Sleeps until MS on procstat's clock. */
@@ -137,8 +188,8 @@ quiet(void *arg, virErrorPtr e)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] [-i SECONDS] "
-	    "[-w PID]... URI...\n");
+	fprintf(stderr, "usage: floor [-n REFRESHES] [-K] [-P] [-T] "
+	    "[-i SECONDS] [-w PID]... URI...\n");
 	return 2;
 }
 
@@ -150,12 +201,12 @@ main(int argc, char **argv)
 	pthread_t	 loop;
 	double		 connect_ms = 0, first_ms = 0, u0, s0, u1, s1, w0, w1;
 	int64_t		 c0, c1, h0, h1;
-	long		 refreshes = 20, r, guests = 0;
+	long		 r, guests = 0;
 	double		 pace_ms = 0;
 	int		 ch, i, n, bad = 0;
-	int		 parallel_only = 0;
+	int		 parallel_only = 0, measured;
 
-	while ((ch = getopt(argc, argv, "n:KPw:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:KPTw:i:")) != -1) {
 		switch (ch) {
 		case 'n':
 			refreshes = strtol(optarg, NULL, 10);
@@ -165,6 +216,9 @@ main(int argc, char **argv)
 			break;
 		case 'P':
 			parallel_only = 1;
+			break;
+		case 'T':
+			threaded = 1;
 			break;
 		case 'w':
 			if (procstat_set_add(&watch, optarg) == -1)
@@ -178,7 +232,7 @@ main(int argc, char **argv)
 		}
 	}
 	n = argc - optind;
-	if (n < 1 || refreshes < 1)
+	if (n < 1 || refreshes < 1 || (threaded && parallel_only))
 		return usage();
 	virSetErrorFunc(NULL, quiet);
 	if (virInitialize() < 0)
@@ -190,15 +244,20 @@ main(int argc, char **argv)
 	if (hosts == NULL)
 		return 1;
 
+	if (threaded && pthread_barrier_init(&beat, NULL, (unsigned)n + 1) != 0)
+		return 1;
 	t0 = procstat_now_ms();
 	for (i = 0; i < n; i++) {
 		hosts[i].uri = argv[optind + i];
-		if (pthread_create(&hosts[i].thread, NULL, host_open,
-		    &hosts[i]) != 0)
+		if (pthread_create(&hosts[i].thread, NULL, threaded ?
+		    host_open_poll : host_open, &hosts[i]) != 0)
 			return 1;
 	}
+	if (threaded)
+		pthread_barrier_wait(&beat);
 	for (i = 0; i < n; i++) {
-		pthread_join(hosts[i].thread, NULL);
+		if (!threaded)
+			pthread_join(hosts[i].thread, NULL);
 		if (hosts[i].conn == NULL || hosts[i].guests < 0) {
 			fprintf(stderr, "floor: %s: %s\n", hosts[i].uri,
 			    virGetLastErrorMessage());
@@ -214,7 +273,8 @@ main(int argc, char **argv)
 	printf("hosts=%d failed=%d guests=%ld connect_ms=%.1f first_ms=%.1f "
 	    "cpu_ms_total=%.1f", n, bad, guests, connect_ms, first_ms,
 	    rusage_ms(RUSAGE_SELF));
-	if (bad == 0 && !parallel_only) {
+	measured = bad == 0 && !parallel_only;
+	if (measured) {
 		split_ms(&u0, &s0);
 		c0 = procstat_children_cpu_ns(getpid());
 		h0 = procstat_set_cpu_ns(&watch);
@@ -222,9 +282,7 @@ main(int argc, char **argv)
 		for (r = 0; r < refreshes; r++) {
 			if (r > 0 && pace_ms > 0)
 				sleep_until(w0 + (double)r * pace_ms);
-			for (i = 0; i < n; i++)
-				if (stats_once(hosts[i].conn) < 0)
-					bad++;
+			refresh(hosts, n, &bad);
 		}
 		w1 = procstat_now_ms();
 		h1 = procstat_set_cpu_ns(&watch);
@@ -243,6 +301,13 @@ main(int argc, char **argv)
 			printf(" watch_cpu_ms_per_refresh=%.3f",
 			    (double)(h1 - h0) / 1e6 / (double)refreshes);
 	}
+	/* The hosts' threads end after their last beat. */
+	if (threaded && !measured)
+		for (r = 0; r < refreshes; r++)
+			refresh(hosts, n, &bad);
+	if (threaded)
+		for (i = 0; i < n; i++)
+			pthread_join(hosts[i].thread, NULL);
 	printf(" maxrss_kb=%ld\n", maxrss_kb());
 	fflush(stdout);
 	for (i = 0; i < n; i++)

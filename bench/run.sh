@@ -96,6 +96,28 @@ floor_keepalive_run() {
     rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
 }
 
+# floor_paced_run LABEL DELAY URI... -- the floor in-process, a refresh
+# every DELAY s as batch's: after a sleep, libvirt's objects are out of the
+# CPU's caches, as they are at any client's refresh.
+floor_paced_run() {
+    local label=$1 delay=$2 out
+    shift 2
+    out=$(logged "floor -i $delay $label" bench/floor -i "$delay" -n "$REF" "$@")
+    rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
+}
+
+# floor_threaded_run LABEL DELAY URI... -- the floor polling as a fleet
+# client must, so that a slow host delays no other: a thread per host, all
+# at once at each refresh, every DELAY s, each connection kept alive. Its
+# CPU and peak RSS: every reply of a refresh is held at once.
+floor_threaded_run() {
+    local label=$1 delay=$2 out
+    shift 2
+    out=$(logged "floor -K -T -i $delay $label" bench/floor -K -T -i "$delay" -n "$REF" "$@")
+    rec "floor.$label.tcpu" "$(kv cpu_ms_per_refresh "$out")"
+    rec "floor.$label.tpeak" "$(kv maxrss_kb "$out")"
+}
+
 # floor_connect_run LABEL URI... -- the floor's parallel connects alone
 # (-P), taken right before the console starts: the reference for its first
 # screen, measured beside it, as the machine's speed drifts over a bench.
@@ -244,6 +266,8 @@ kvm_fleet() {
     say "$label: $n host(s) x $m guests ($mode), run $run/$RUNS"
     floor_run "$label" "${uris[@]}"
     [ "$mode" != ssh ] || floor_keepalive_run "$label" "$delay" "${uris[@]}"
+    [ "$mode" != local ] || floor_paced_run "$label" "$delay" "${uris[@]}"
+    [ "$n" -le 1 ] || floor_threaded_run "$label" "$delay" "${uris[@]}"
     batch_run "$label" "$conf" "$delay" $((n * m)) "$n"
     [ -z "$virsh" ] || virsh_run "$label" "${uris[0]}"
     [ -z "$console" ] || floor_connect_run "$label" "${uris[@]}"

@@ -34,6 +34,8 @@ ROWS=$(cat <<'EOF'
 #|KVM, 1 host x 1000 guests, in-process test:///|||||
 floor.1x1000-local.cpu|floor: CPU per refresh|ms|-|||
 batch.1x1000-local.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.1x1000-local.cpu|1.3|
+floor.1x1000-local.paced|  floor paced, a refresh every 0.2 s as batch|ms|-|floor.1x1000-local.cpu||
+batch.1x1000-local.cpu|  batch, over the paced floor|ms|-|floor.1x1000-local.paced||
 floor.1x1000-local.peak|floor: peak RSS|KiB|-|||
 batch.1x1000-local.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.1x1000-local.peak|1.2|
 #|KVM, 1 host x 1000 guests, test+ssh:// (ssh CPU apart)|||||
@@ -62,10 +64,15 @@ batch.50x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cp
 console.50x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.50x100-ssh.cpu|1.3|
 batch.50x100-ssh.cpu|  batch, over the paced floor with keepalive|ms|-|floor.50x100-ssh.paced||
 console.50x100-ssh.cpu|  console, over the paced floor with keepalive|ms|-|floor.50x100-ssh.paced||
+floor.50x100-ssh.tcpu|floor, a thread per host, paced, keepalive: CPU|ms|-|floor.50x100-ssh.cpu||
+batch.50x100-ssh.cpu|  batch, over the threaded floor|ms|-|floor.50x100-ssh.tcpu||
+console.50x100-ssh.cpu|  console, over the threaded floor|ms|-|floor.50x100-ssh.tcpu||
 floor.50x100-ssh.ssh|floor: its 50 ssh, CPU per refresh|ms|-|||
 batch.50x100-ssh.ssh|batch: its 50 ssh, CPU per refresh|ms|-|floor.50x100-ssh.ssh||
 floor.50x100-ssh.peak|floor: peak RSS|KiB|-|||
 batch.50x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.50x100-ssh.peak|1.2|
+floor.50x100-ssh.tpeak|floor, a thread per host: peak RSS|KiB|-|floor.50x100-ssh.peak||
+batch.50x100-ssh.peak|  batch, over the threaded floor|KiB|-|floor.50x100-ssh.tpeak||
 #|KVM, 100 hosts x 100 guests, test+ssh://|||||
 floor.100x100-ssh.cpu|floor: CPU per refresh|ms|-|||
 floor.100x100-ssh.kacpu|floor with keepalive: CPU per refresh|ms|-|floor.100x100-ssh.cpu||
@@ -74,9 +81,15 @@ batch.100x100-ssh.cpu|batch: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.
 console.100x100-ssh.cpu|console: CPU per refresh|ms|<= 1.3x floor|floor.100x100-ssh.cpu|1.3|
 batch.100x100-ssh.cpu|  batch, over the paced floor with keepalive|ms|-|floor.100x100-ssh.paced||
 console.100x100-ssh.cpu|  console, over the paced floor with keepalive|ms|-|floor.100x100-ssh.paced||
+floor.100x100-ssh.tcpu|floor, a thread per host, paced, keepalive: CPU|ms|-|floor.100x100-ssh.cpu||
+batch.100x100-ssh.cpu|  batch, over the threaded floor|ms|-|floor.100x100-ssh.tcpu||
+console.100x100-ssh.cpu|  console, over the threaded floor|ms|-|floor.100x100-ssh.tcpu||
 floor.100x100-ssh.peak|floor: peak RSS|KiB|-|||
 batch.100x100-ssh.peak|batch: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|1.2|
 console.100x100-ssh.peak|console: peak RSS|KiB|<= 1.2x floor|floor.100x100-ssh.peak|1.2|
+floor.100x100-ssh.tpeak|floor, a thread per host: peak RSS|KiB|-|floor.100x100-ssh.peak||
+batch.100x100-ssh.peak|  batch, over the threaded floor|KiB|-|floor.100x100-ssh.tpeak||
+console.100x100-ssh.peak|  console, over the threaded floor|KiB|-|floor.100x100-ssh.tpeak||
 floor.100x100-ssh.connect|floor: 100 parallel connects, all open|ms|-|||
 floor.100x100-ssh.first|floor: ... and every host's first stats|ms|-|floor.100x100-ssh.connect||
 floor.100x100-ssh.pconnect|floor: 100 parallel connects, right before the console|ms|-|||
