@@ -152,6 +152,9 @@ struct engine {
 	bool			 watch_scanning; /* Locked by lock. */
 	bool			 watch_poked;	/* Locked by lock: a deadline
 						   came during the scan */
+	pthread_cond_t		 gate;		/* see arena_take */
+	size_t			 armed;		/* Locked by lock. */
+	bool			 gate_open;	/* Locked by lock. */
 };
 
 static void	*poller_main(void *);
@@ -972,6 +975,28 @@ next_wake_ms(const struct worker *w, uint64_t next_poll)
 	return next_poll;
 }
 
+/*
+ * glibc gives a thread its malloc arena at its first malloc: a new one
+ * while there are fewer than its bound (eight a core), else the next in
+ * turn that no thread holds locked at that moment. Pollers that set to
+ * work as soon as they started found the arenas of the ones before them
+ * locked, and up to 61 of 100 came to share one arena, whose lock they
+ * then fought over at every beat. So at start-up each poller takes its arena
+ * in turn (engine_start waits for each), while none holds one, and none
+ * starts work before all have. A worker started later goes through.
+ */
+static void
+arena_take(struct engine *e)
+{
+	free(xmalloc(1));
+	pthread_mutex_lock(&e->lock);
+	e->armed++;
+	pthread_cond_broadcast(&e->gate);
+	while (!e->gate_open)
+		pthread_cond_wait(&e->gate, &e->lock);
+	pthread_mutex_unlock(&e->lock);
+}
+
 static void *
 poller_main(void *arg)
 {
@@ -984,6 +1009,7 @@ poller_main(void *arg)
 	bool		 acted;
 	int		 rc;
 
+	arena_take(p->eng);
 	while (!should_stop(p)) {
 		cv_err_clear(&err);
 		if (w->conn == NULL) {
@@ -1225,6 +1251,7 @@ engine_create(const struct cfg *cfg, const struct cert_matrix *matrix,
 	e->pollers = xcalloc(e->n ? e->n : 1, sizeof *e->pollers);
 	pthread_mutex_init(&e->lock, NULL);
 	cond_init_mono(&e->cond);
+	pthread_cond_init(&e->gate, NULL);
 	atomic_init(&e->unsettled, 0);
 	atomic_init(&e->settled_ms, 0);
 	e->crowd_quiet_ms = CROWD_QUIET_MS;
@@ -1281,7 +1308,7 @@ engine_platforms_never(struct engine *e)
 void
 engine_start(struct engine *e)
 {
-	size_t	i, n = 0;
+	size_t	i, n = 0, started = 0;
 
 	for (i = 0; i < e->n; i++)
 		if (e->pollers[i].ops != NULL)
@@ -1300,7 +1327,16 @@ engine_start(struct engine *e)
 		}
 		worker_start(p);
 		p->started = true;
+		started++;
+		pthread_mutex_lock(&e->lock);
+		while (e->armed < started)
+			pthread_cond_wait(&e->gate, &e->lock);
+		pthread_mutex_unlock(&e->lock);
 	}
+	pthread_mutex_lock(&e->lock);
+	e->gate_open = true;
+	pthread_cond_broadcast(&e->gate);
+	pthread_mutex_unlock(&e->lock);
 	if (pthread_create(&e->watchdog, NULL, watchdog_main, e) != 0)
 		fatal("pthread_create");
 	e->watching = true;
@@ -1464,6 +1500,7 @@ engine_free(struct engine *e)
 	free(e->pollers);
 	fleet_free(e->fleet);
 	evlog_free(e->evlog);
+	pthread_cond_destroy(&e->gate);
 	pthread_cond_destroy(&e->cond);
 	pthread_mutex_destroy(&e->lock);
 	free(e);
