@@ -48,6 +48,8 @@ struct host {
 	double		 first_ms;
 	int		 guests;
 	int		 errors;
+	char		 why[256];	/* libvirt's error, kept by the
+					   thread that met it */
 };
 
 static double	t0;
@@ -88,12 +90,17 @@ host_open(void *arg)
 
 	h->conn = virConnectOpenAuth(h->uri, NULL, 0);
 	h->connected_ms = procstat_now_ms() - t0;
-	if (h->conn == NULL)
-		return NULL;
-	if (keepalive)
-		virConnectSetKeepAlive(h->conn, 5, 3);
-	h->guests = stats_once(h->conn);
-	h->first_ms = procstat_now_ms() - t0;
+	if (h->conn != NULL) {
+		if (keepalive)
+			virConnectSetKeepAlive(h->conn, 5, 3);
+		h->guests = stats_once(h->conn);
+		h->first_ms = procstat_now_ms() - t0;
+	}
+	/* libvirt keeps the last error per thread: the main thread's says
+	 * nothing of this one's. */
+	if (h->conn == NULL || h->guests < 0)
+		snprintf(h->why, sizeof h->why, "%s",
+		    virGetLastErrorMessage());
 	return NULL;
 }
 
@@ -260,7 +267,7 @@ main(int argc, char **argv)
 			pthread_join(hosts[i].thread, NULL);
 		if (hosts[i].conn == NULL || hosts[i].guests < 0) {
 			fprintf(stderr, "floor: %s: %s\n", hosts[i].uri,
-			    virGetLastErrorMessage());
+			    hosts[i].why);
 			bad++;
 			continue;
 		}
