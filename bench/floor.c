@@ -57,8 +57,9 @@ static int	keepalive;
 static int	threaded;
 static long	refreshes = 20;
 
-/* -T: every refresh, the main thread and the hosts' threads meet here
- * twice, at its start and at its end. */
+/* -T: the main thread and the hosts' threads meet here once all hosts
+ * are open, twice every refresh, at its start and at its end, and once
+ * after the last. */
 static pthread_barrier_t beat;
 
 static void *
@@ -120,6 +121,9 @@ host_open_poll(void *arg)
 			h->errors++;
 		pthread_barrier_wait(&beat);
 	}
+	/* Its ssh child is counted at the end: it stays this thread's until
+	 * then. */
+	pthread_barrier_wait(&beat);
 	return NULL;
 }
 
@@ -308,13 +312,15 @@ main(int argc, char **argv)
 			printf(" watch_cpu_ms_per_refresh=%.3f",
 			    (double)(h1 - h0) / 1e6 / (double)refreshes);
 	}
-	/* The hosts' threads end after their last beat. */
+	/* The hosts' threads end after their last beat, and one more. */
 	if (threaded && !measured)
 		for (r = 0; r < refreshes; r++)
 			refresh(hosts, n, &bad);
-	if (threaded)
+	if (threaded) {
+		pthread_barrier_wait(&beat);
 		for (i = 0; i < n; i++)
 			pthread_join(hosts[i].thread, NULL);
+	}
 	printf(" maxrss_kb=%ld\n", maxrss_kb());
 	fflush(stdout);
 	for (i = 0; i < n; i++)
