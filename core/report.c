@@ -77,20 +77,20 @@ struct obuf {
 };
 
 /* Room for n more bytes: the block is written out first, and grows only
- * for a single piece larger than it. The callers test first, as this is
- * rare. */
+ * for a single piece larger than it. A buffer with no FILE grows instead.
+ * The callers test first, as this is rare. */
 static void
 ob_grow(struct obuf *b, size_t n)
 {
-	if (b->len > 0) {
+	if (b->f != NULL && b->len > 0) {
 		fwrite(b->p, 1, b->len, b->f);
 		b->len = 0;
 		if (b->cap >= n)
 			return;
 	}
 	if (b->cap == 0)
-		b->cap = OB_BLOCK;
-	while (b->cap < n)
+		b->cap = b->f != NULL ? OB_BLOCK : 256;
+	while (b->cap - b->len < n)
 		b->cap *= 2;
 	b->p = xreallocarray(b->p, b->cap, 1);
 }
@@ -352,6 +352,43 @@ json_str(struct obuf *b, const char *key, size_t klen, const char *v)
 	json_string(b, v);
 }
 
+/*
+ * The last string a field wrote, escaped, by its address. A batch line
+ * repeats the host's name in each of its guests, and a host's snapshot
+ * keeps one copy of an OS name or a verdict's text for the guests in a row
+ * that share it (snap_builder_add_at): the same address, written again as
+ * it was. Addresses are compared within one report only, whose snapshots
+ * stay held until it ends.
+ */
+struct json_memo {
+	const char	*src;
+	bool		 set;
+	bool		 filled;	/* esc holds src escaped */
+	struct obuf	 esc;		/* no FILE: grows, never written out */
+};
+
+enum { JM_HOST, JM_OS, JM_REASON, JM_RULE, JM_SOURCE, JM_N };
+
+/* A string is kept escaped once it comes twice in a row: where guests in a
+ * row differ, the memo costs a comparison. */
+static void
+json_string_memo(struct obuf *b, struct json_memo *m, const char *s)
+{
+	if (!m->set || m->src != s) {
+		m->src = s;
+		m->set = true;
+		m->filled = false;
+		json_string(b, s);
+		return;
+	}
+	if (!m->filled) {
+		m->esc.len = 0;
+		json_string(&m->esc, s);
+		m->filled = true;
+	}
+	ob_put(b, m->esc.p, m->esc.len);
+}
+
 static void
 json_host(struct obuf *b, const struct host_snap *h,
     const struct report_clock *rc)
@@ -371,13 +408,13 @@ json_host(struct obuf *b, const struct host_snap *h,
 }
 
 static void
-json_guest(struct obuf *b, const struct host_snap *h,
+json_guest(struct obuf *b, struct json_memo *memo, const struct host_snap *h,
     const struct guest_snap *g, bool stale)
 {
 	unsigned	have = g->have;
 
 	ob_put(b, FIRST_KEY("host"));
-	json_string(b, h->name);
+	json_string_memo(b, &memo[JM_HOST], h->name);
 	json_str(b, KEY("name"), g->name);
 	json_str(b, KEY("id"), g->id);
 	json_str(b, KEY("state"), guest_state_name(g->state));
@@ -393,16 +430,20 @@ json_guest(struct obuf *b, const struct host_snap *h,
 	json_num(b, KEY("net_rx_bps"), have & GS_NET, g->net_rx_bps, 0);
 	json_num(b, KEY("net_tx_bps"), have & GS_NET, g->net_tx_bps, 0);
 	json_u64(b, KEY("uptime_s"), have & GS_UPTIME, (uint64_t)g->uptime_s);
-	json_str(b, KEY("os"), g->os);
+	ob_put(b, KEY("os"));
+	json_string_memo(b, &memo[JM_OS], g->os);
 	ob_put(b, KEY("stale"));
 	ob_puts(b, stale ? "true" : "false");
 	ob_put(b, KEY("cert"));
 	ob_putc(b, '{');
 	ob_put(b, FIRST_KEY("status"));
 	json_string(b, cert_status_name(g->cert.status));
-	json_str(b, KEY("reason"), g->cert.reason);
-	json_str(b, KEY("rule"), g->cert.rule);
-	json_str(b, KEY("source"), g->cert.source);
+	ob_put(b, KEY("reason"));
+	json_string_memo(b, &memo[JM_REASON], g->cert.reason);
+	ob_put(b, KEY("rule"));
+	json_string_memo(b, &memo[JM_RULE], g->cert.rule);
+	ob_put(b, KEY("source"));
+	json_string_memo(b, &memo[JM_SOURCE], g->cert.source);
 	ob_putc(b, '}');
 }
 
@@ -410,9 +451,10 @@ static void
 report_json(struct obuf *b, const struct fleet_view *v,
     const struct report_clock *rc)
 {
-	char	tbuf[32];
-	bool	demo = false, first = true;
-	size_t	i, j;
+	struct json_memo memo[JM_N];
+	char		 tbuf[32];
+	bool		 demo = false, first = true;
+	size_t		 i, j;
 
 	for (i = 0; i < v->n; i++)
 		demo |= v->hosts[i] != NULL && v->hosts[i]->demo;
@@ -431,6 +473,7 @@ report_json(struct obuf *b, const struct fleet_view *v,
 		first = false;
 	}
 	ob_puts(b, "],\"guests\":[");
+	memset(memo, 0, sizeof memo);
 	first = true;
 	for (i = 0; i < v->n; i++) {
 		const struct host_snap *h = v->hosts[i];
@@ -441,12 +484,15 @@ report_json(struct obuf *b, const struct fleet_view *v,
 			if (!first)
 				ob_putc(b, ',');
 			ob_putc(b, '{');
-			json_guest(b, h, &h->guests[j], guest_stale(h, rc));
+			json_guest(b, memo, h, &h->guests[j],
+			    guest_stale(h, rc));
 			ob_putc(b, '}');
 			first = false;
 		}
 	}
 	ob_puts(b, "]}\n");
+	for (i = 0; i < JM_N; i++)
+		free(memo[i].esc.p);
 }
 
 /* ---- CSV ---- */

@@ -387,12 +387,95 @@ csv_figures_match_printf(void **state)
 	}
 }
 
+/* A host's name and a guest's OS and verdict texts go out once escaped and
+ * are then copied while they stay the same string: each guest must still
+ * get its own, nulls included, across guests and hosts. */
+static struct host_snap *
+host_of(const char *name, const char *const *os, const char *const *why,
+    size_t n)
+{
+	struct host_snap_info	 hi;
+	struct snap_builder	*b;
+	struct guest_snap	 g;
+	char			 gname[16];
+	size_t			 i;
+
+	memset(&hi, 0, sizeof hi);
+	hi.name = name;
+	hi.type = "kvm";
+	hi.state = HOST_UP;
+	hi.good_ms = 1000;
+	b = snap_builder_create(&hi, n);
+	for (i = 0; i < n; i++) {
+		memset(&g, 0, sizeof g);
+		snprintf(gname, sizeof gname, "g%zu", i);
+		g.name = gname;
+		g.os = os[i];
+		g.cert.reason = why[i];
+		snap_builder_add(b, &g);
+	}
+	return snap_builder_finish(b);
+}
+
+static void
+json_repeated_strings_stay_each_guests(void **state)
+{
+	static const char *const os_a[] = { "RHEL \"9\"", "RHEL \"9\"", NULL,
+	    "Ubuntu", "RHEL \"9\"" };
+	static const char *const why_a[] = { "ok\n", "ok\n", "ok\n", "",
+	    "other" };
+	static const char *const os_b[] = { "RHEL \"9\"" };
+	static const char *const why_b[] = { "ok\n" };
+	static const char *const host_want[] = { "kvm \"a\"", "kvm \"a\"",
+	    "kvm \"a\"", "kvm \"a\"", "kvm \"a\"", "kvm-b" };
+	const struct host_snap	*hosts[2];
+	struct host_snap	*a, *b;
+	struct fleet_view	 v = { 2, hosts, 2 };
+	struct report_clock	 rc = { 1795600800, 1400, 2.0 };
+	json_object		*o, *gs, *g;
+	char			*buf = NULL;
+	size_t			 len = 0, i;
+	FILE			*f;
+
+	(void)state;
+	hosts[0] = a = host_of("kvm \"a\"", os_a, why_a, 5);
+	hosts[1] = b = host_of("kvm-b", os_b, why_b, 1);
+	f = open_memstream(&buf, &len);
+	report_batch(f, REPORT_JSON, &v, &rc, true);
+	fclose(f);
+	o = json_tokener_parse(buf);
+	assert_non_null(o);
+	gs = field(o, "guests");
+	assert_int_equal(json_object_array_length(gs), 6);
+	for (i = 0; i < 6; i++) {
+		const char *os = i < 5 ? os_a[i] : os_b[0];
+		const char *why = i < 5 ? why_a[i] : why_b[0];
+
+		g = json_object_array_get_idx(gs, i);
+		assert_string_equal(json_object_get_string(field(g, "host")),
+		    host_want[i]);
+		if (os == NULL)
+			assert_null(field(g, "os"));
+		else
+			assert_string_equal(json_object_get_string(field(g,
+			    "os")), os);
+		assert_string_equal(json_object_get_string(field(field(g,
+		    "cert"), "reason")), why);
+		assert_null(field(field(g, "cert"), "rule"));
+	}
+	json_object_put(o);
+	free(buf);
+	snap_unref(a);
+	snap_unref(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(json_line_shape),
 		cmocka_unit_test(json_escapes_hostile_names),
+		cmocka_unit_test(json_repeated_strings_stay_each_guests),
 		cmocka_unit_test(csv_header_once_and_quoting),
 		cmocka_unit_test(text_has_columns_and_dashes),
 		cmocka_unit_test(field_writers_quote),
