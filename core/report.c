@@ -364,7 +364,7 @@ struct json_memo {
 	const char	*src;
 	bool		 set;
 	bool		 filled;	/* esc holds src escaped */
-	struct obuf	 esc;		/* no FILE: grows, never written out */
+	struct obuf	 esc;		/* no FILE: it grows */
 };
 
 enum { JM_HOST, JM_OS, JM_REASON, JM_RULE, JM_SOURCE, JM_N };
