@@ -397,7 +397,7 @@ host_of(const char *name, const char *const *os, const char *const *why,
 	struct host_snap_info	 hi;
 	struct snap_builder	*b;
 	struct guest_snap	 g;
-	char			 gname[16];
+	char			 gname[24];
 	size_t			 i;
 
 	memset(&hi, 0, sizeof hi);
