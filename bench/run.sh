@@ -85,24 +85,22 @@ floor_run() {
 
 # floor_keepalive_run LABEL DELAY URI... -- the floor again, each
 # connection kept alive on libvirt's event loop as crossvisor's are: its
-# CPU only; then also paced, a refresh every DELAY s as batch's, so that
-# each refresh wakes it from sleep as it wakes a client.
+# CPU only; then also paced as batch is (floor_paced_run).
 floor_keepalive_run() {
     local label=$1 delay=$2 out
     shift 2
     out=$(logged "floor -K $label" bench/floor -K -n "$REF" "$@")
     rec "floor.$label.kacpu" "$(kv cpu_ms_per_refresh "$out")"
-    out=$(logged "floor -K -i $delay $label" bench/floor -K -i "$delay" -n "$REF" "$@")
-    rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
+    floor_paced_run "$label" "$delay" -K "$@"
 }
 
-# floor_paced_run LABEL DELAY URI... -- the floor in-process, a refresh
-# every DELAY s as batch's: after a sleep, libvirt's objects are out of the
-# CPU's caches, as they are at any client's refresh.
+# floor_paced_run LABEL DELAY OPTS URI... -- the floor with OPTS (none, or
+# -K), a refresh every DELAY s as batch's: each refresh wakes it from sleep
+# as it wakes a client, and finds libvirt's objects out of the CPU's caches.
 floor_paced_run() {
-    local label=$1 delay=$2 out
-    shift 2
-    out=$(logged "floor -i $delay $label" bench/floor -i "$delay" -n "$REF" "$@")
+    local label=$1 delay=$2 opts=$3 out
+    shift 3
+    out=$(logged "floor ${opts:+$opts }-i $delay $label" bench/floor $opts -i "$delay" -n "$REF" "$@")
     rec "floor.$label.paced" "$(kv cpu_ms_per_refresh "$out")"
 }
 
@@ -266,7 +264,7 @@ kvm_fleet() {
     say "$label: $n host(s) x $m guests ($mode), run $run/$RUNS"
     floor_run "$label" "${uris[@]}"
     [ "$mode" != ssh ] || floor_keepalive_run "$label" "$delay" "${uris[@]}"
-    [ "$mode" != local ] || floor_paced_run "$label" "$delay" "${uris[@]}"
+    [ "$mode" != local ] || floor_paced_run "$label" "$delay" "" "${uris[@]}"
     [ "$n" -le 1 ] || floor_threaded_run "$label" "$delay" "${uris[@]}"
     batch_run "$label" "$conf" "$delay" $((n * m)) "$n"
     [ -z "$virsh" ] || virsh_run "$label" "${uris[0]}"
