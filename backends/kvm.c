@@ -685,6 +685,11 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 		struct kvm_dom		*d;
 		struct raw_guest	*g;
 
+		/* A second after the last poll, the name dom_lookup
+		 * compares first is out of the cache: asked for two records
+		 * ahead, it is in by then. */
+		if ((size_t)i + 2 < c->nrec_dom && c->rec_dom[i + 2] < sorted)
+			__builtin_prefetch(c->doms[c->rec_dom[i + 2]].name);
 		d = dom_lookup(c, recs[i]->dom, sorted, &cap, check_ids,
 		    (size_t)i);
 		c->rec_dom[i] = d != NULL ? (size_t)(d - c->doms) : SIZE_MAX;

@@ -425,6 +425,10 @@ build_sample(struct worker *w, int64_t latency_ms)
 		g.generation = r->generation;
 		g.state = r->state;
 		g.health = r->health;
+		/* The last snapshot's id, which prev_find compares, is out
+		 * of the cache by now: asked for two guests ahead. */
+		if (i + 2 < p->nprev)
+			__builtin_prefetch(prev_id(p, i + 2));
 		rp = prev_find(p, i, r->id);
 		rates_compute(rp, r, rs->taken_ns,
 		    rh.logical_cpus, &g, &next[i]);
