@@ -29,16 +29,16 @@ extern char **environ;
 /*
  * The ssh command line: batch mode, so that nothing prompts on the terminal
  * the console draws on; no forwarding, which a second session of a host's
- * ssh_config block would fail to set up again; and without the
- * post-quantum key exchange sntrup761, which OpenSSH 9.0 to 9.9 prefer and
- * which costs the client 60-70 ms of CPU a connect, against next to nothing
- * for the curve25519 that is left. The session carries only the command
- * and the host's public answer, nothing a key exchange broken later would
- * give away.
+ * ssh_config block would fail to set up again; and, when cheap_kex, without
+ * the post-quantum key exchange sntrup761, which OpenSSH 9.0 to 9.9 prefer
+ * and which costs the client 60-70 ms of CPU a connect, against next to
+ * nothing for the curve25519 that is left. The session carries only the
+ * command and the host's public answer, nothing a key exchange broken later
+ * would give away.
  */
 static void
-build_argv(const struct sshx_target *t, const char *cmd, char *port,
-    size_t portlen, char *kh, size_t khlen, const char **argv)
+build_argv(const struct sshx_target *t, const char *cmd, bool cheap_kex,
+    char *port, size_t portlen, char *kh, size_t khlen, const char **argv)
 {
 	int	n = 0;
 
@@ -50,8 +50,10 @@ build_argv(const struct sshx_target *t, const char *cmd, char *port,
 	argv[n++] = "BatchMode=yes";
 	argv[n++] = "-o";
 	argv[n++] = "ClearAllForwardings=yes";
-	argv[n++] = "-o";
-	argv[n++] = "KexAlgorithms=-sntrup761*";
+	if (cheap_kex) {
+		argv[n++] = "-o";
+		argv[n++] = "KexAlgorithms=-sntrup761*";
+	}
 	if (t->port > 0) {
 		snprintf(port, portlen, "%d", t->port);
 		argv[n++] = "-p";
@@ -129,7 +131,8 @@ spawn_ssh(const char **argv, pid_t *pid, int *out, int *errfd,
 }
 
 /* Reads stdout (at most max bytes) and the start of stderr until both
- * end or the deadline passes. */
+ * end or the deadline passes. A timeout's words are the caller's, which
+ * tells what the run had come to. */
 static int
 read_both(int out, int errfd, uint64_t deadline, size_t max,
     struct ossh_result *r, struct cv_err *err)
@@ -144,8 +147,7 @@ read_both(int out, int errfd, uint64_t deadline, size_t max,
 		int64_t left = (int64_t)deadline - (int64_t)clock_mono_ms();
 
 		if (left <= 0)
-			return cv_err_set(err, CV_E_TIMEOUT, "no complete "
-			    "answer in time");
+			return cv_err_set(err, CV_E_TIMEOUT, "deadline");
 		if (poll(pf, 2, (int)left) == -1) {
 			/* No revents to trust: the reads below would block. */
 			if (errno == EINTR)
@@ -218,28 +220,59 @@ last_line(const char *said, char *line, size_t len)
 	snprintf(line, len, "%.*s", (int)(end - p), p);
 }
 
-int
-ossh_run(const struct sshx_target *t, const char *cmd, size_t max,
-    struct ossh_result *r, struct cv_err *err)
+/* Whether ssh may have given up because the server offers no key exchange
+ * of the client's list: a server that takes only sntrup761, or a client
+ * policy that leaves nothing once it is taken out. ssh says so at LogLevel
+ * INFO; at ERROR or QUIET it fails without a word. */
+static bool
+kex_maybe_refused(const char *said)
+{
+	char	line[200];
+
+	last_line(said, line, sizeof line);
+	return line[0] == '\0' ||
+	    strstr(said, "no matching key exchange method") != NULL;
+}
+
+/* What a run that passed its deadline had come to, as far as this side
+ * can tell: the answer had begun, ssh had said something, or neither. */
+static int
+timed_out(const struct ossh_result *r, double timeout_s, struct cv_err *err)
+{
+	char	line[200];
+
+	if (r->outlen > 0)
+		return cv_err_set(err, CV_E_TIMEOUT, "the answer began but "
+		    "did not end within %g s", timeout_s);
+	last_line(r->said, line, sizeof line);
+	if (line[0] != '\0')
+		return cv_err_set(err, CV_E_TIMEOUT, "no answer within %g s; "
+		    "ssh's last words: %s", timeout_s, line);
+	return cv_err_set(err, CV_E_TIMEOUT, "no answer within %g s, and "
+	    "ssh said nothing: the connection or the login hung (ssh -v "
+	    "shows which)", timeout_s);
+}
+
+/* One run of ssh with the command, within deadline. */
+static int
+ossh_once(const struct sshx_target *t, const char *cmd, bool cheap_kex,
+    uint64_t deadline, size_t max, struct ossh_result *r, struct cv_err *err)
 {
 	const char	*argv[OSSH_ARGS_MAX];
 	char		 port[16], kh[1100], line[200];
-	uint64_t	 deadline = clock_mono_ms() +
-			    (uint64_t)ceil(t->timeout_s * 1000);
 	pid_t		 pid;
 	int		 out = -1, errfd = -1, rc, st;
 
 	memset(r, 0, sizeof *r);
-	build_argv(t, cmd, port, sizeof port, kh, sizeof kh, argv);
+	build_argv(t, cmd, cheap_kex, port, sizeof port, kh, sizeof kh, argv);
 	if (spawn_ssh(argv, &pid, &out, &errfd, err) == -1)
 		return -1;
 	rc = read_both(out, errfd, deadline, max, r, err);
 	close(out);
 	close(errfd);
 	st = reap(pid, deadline, rc == -1);
-	if (rc == 0 && st == -1)
-		rc = cv_err_set(err, CV_E_TIMEOUT, "no complete answer in "
-		    "time");
+	if ((rc == 0 && st == -1) || (rc == -1 && err->code == CV_E_TIMEOUT))
+		rc = timed_out(r, t->timeout_s, err);
 	else if (rc == 0 && WIFSIGNALED(st))
 		rc = cv_err_set(err, CV_E_CONNECT, "ssh ended by signal %d",
 		    WTERMSIG(st));
@@ -256,4 +289,21 @@ ossh_run(const struct sshx_target *t, const char *cmd, size_t max,
 		r->outlen = 0;
 	}
 	return rc;
+}
+
+/* The cheap key exchange is a saving, never a condition: a host that
+ * may have refused it is asked again with the exchanges ssh_config
+ * gives. */
+int
+ossh_run(const struct sshx_target *t, const char *cmd, size_t max,
+    struct ossh_result *r, struct cv_err *err)
+{
+	uint64_t	deadline = clock_mono_ms() +
+			    (uint64_t)ceil(t->timeout_s * 1000);
+
+	if (ossh_once(t, cmd, true, deadline, max, r, err) == 0)
+		return 0;
+	if (err->code != CV_E_CONNECT || !kex_maybe_refused(r->said))
+		return -1;
+	return ossh_once(t, cmd, false, deadline, max, r, err);
 }

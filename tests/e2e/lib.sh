@@ -539,10 +539,11 @@ e2e_start_sshd() {
     e2e_die "sshd did not start: $(tail -3 "$E2E_DIR/sshd.log" 2>/dev/null)"
 }
 
-# e2e_extra_sshd NAME -- another sshd in the namespace, same users and keys
-# but its own fresh host key ($E2E_DIR/ssh_host_NAME_key.pub) that is NOT
-# in known_hosts; prints its port. Log: $E2E_DIR/sshd-NAME.log. For host-key
-# tests: add a wrong line to $E2E_KNOWN_HOSTS, or none.
+# e2e_extra_sshd NAME [LINE] -- another sshd in the namespace, same users and
+# keys but its own fresh host key ($E2E_DIR/ssh_host_NAME_key.pub) that is
+# NOT in known_hosts, and LINE added to its sshd_config; prints its port.
+# Log: $E2E_DIR/sshd-NAME.log. For host-key tests: add a wrong line to
+# $E2E_KNOWN_HOSTS, or none.
 e2e_extra_sshd() {
     local name=$1 port cfg=$E2E_DIR/sshd_config.$1 key=$E2E_DIR/ssh_host_$1_key
     ssh-keygen -q -t ed25519 -N '' -C "cv-e2e-$name" -f "$key"
@@ -550,6 +551,7 @@ e2e_extra_sshd() {
     sed -e "s|^Port .*|Port $port|" -e "s|^HostKey .*|HostKey $key|" \
         -e "s|^PidFile .*|PidFile $E2E_DIR/pids/sshd-$name.pid|" \
         "$E2E_DIR/sshd_config" >"$cfg"
+    [ -z "${2:-}" ] || printf '%s\n' "$2" >>"$cfg"
     e2e_ns "$E2E_SSHD" -f "$cfg" -E "$E2E_DIR/sshd-$name.log" ||
         e2e_die "sshd $name failed to start"
     e2e_wait_for "[ -s '$E2E_DIR/pids/sshd-$name.pid' ] && e2e_port_open $port" 10 0.05 ||

@@ -10,6 +10,8 @@
 # A fourth host, on the good sshd, names a known_hosts= that lacks its key:
 # libvirt's ssh (which leaves known_hosts= to its ssh_config) gets in, and
 # the platform read, which passes it to ssh, must be refused and say so.
+# A fifth host's sshd (known) offers only the key exchange sntrup761, which
+# the platform read leaves out at first: its platform is read all the same.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +22,9 @@ e2e_setup     # traps e2e_teardown on EXIT, INT, TERM and HUP
 
 CHANGED=$(e2e_extra_sshd changed)
 UNKNOWN=$(e2e_extra_sshd unknown)
+PQONLY=$(e2e_extra_sshd pqonly 'KexAlgorithms sntrup761x25519-sha512@openssh.com')
+printf '[127.0.0.1]:%s %s\n' "$PQONLY" "$(cut -d' ' -f1,2 "$E2E_DIR/ssh_host_pqonly_key.pub")" \
+    >>"$E2E_KNOWN_HOSTS"
 # Pin the main sshd's key for the "changed" port: the key it presents differs.
 printf '[127.0.0.1]:%s %s\n' "$CHANGED" "$(cut -d' ' -f1,2 "$E2E_DIR/ssh_host_ed25519_key.pub")" \
     >>"$E2E_KNOWN_HOSTS"
@@ -45,7 +50,8 @@ e2e_conf "$CONF" 1.0 \
     "$(e2e_kvm_host good-e2e "$(uri_on "$E2E_PORT")")" \
     "$(e2e_kvm_host unread-e2e "$(uri_on "$E2E_PORT" | sed "s|known_hosts=.*|known_hosts=$E2E_DIR/known_hosts.empty|")")" \
     "$(e2e_kvm_host changed-e2e "$(uri_on "$CHANGED")")" \
-    "$(e2e_kvm_host unknown-e2e "$(uri_on "$UNKNOWN")")"
+    "$(e2e_kvm_host unknown-e2e "$(uri_on "$UNKNOWN")")" \
+    "$(e2e_kvm_host pqonly-e2e "$(uri_on "$PQONLY")")"
 
 CV_TIMEOUT=$((BOUND_S + 30)) cv_run batch -c "$CONF" batch -n 1 --format json
 if cv_ended && [ "$CV_MS" -le $((BOUND_S * 1000)) ]; then
@@ -80,6 +86,10 @@ if grep -qE "$rx" "$JOURNAL"; then
 else
     e2e_fail "journal: expected /$rx/, saw: $(grep 'unread-e2e' "$JOURNAL" 2>/dev/null | tail -3)"
 fi
+
+# A server that takes only sntrup761 is asked again with ssh's own list.
+e2e_assert_eq "pqonly-e2e state" up "$(printf '%s' "$LINE" | json_get 'hosts[name=pqonly-e2e].state')"
+e2e_assert_eq "pqonly-e2e platform" "$(e2e_local_platform)" "$(printf '%s' "$LINE" | json_get 'hosts[name=pqonly-e2e].platform')"
 
 # The proof that nothing was accepted silently: no session on either sshd.
 for name in changed unknown; do

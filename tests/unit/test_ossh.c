@@ -100,6 +100,53 @@ unset_parts_are_left_to_ssh_config(void **state)
 	free(r.out);
 }
 
+#define KEX_REFUSED	"Unable to negotiate with 192.0.2.7 port 2222: " \
+			"no matching key exchange method found. Their offer: " \
+			"sntrup761x25519-sha512@openssh.com"
+
+/* A server that takes only sntrup761: ssh is run again without the
+ * override, and the host is read. */
+static void
+kex_refused_is_asked_again_with_ssh_configs_list(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh("for a; do if [ \"$a\" = 'KexAlgorithms=-sntrup761*' ]; then "
+	    "echo '" KEX_REFUSED "' >&2; exit 255; fi; done; "
+	    "printf '%s|' \"$@\"");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), 0);
+	assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
+	    "ClearAllForwardings=yes|-p|2222|-l|root|-i|/keys/id|-o|"
+	    "UserKnownHostsFile=/keys/known|--|kvm-a|x|");
+	assert_int_equal(r.status, 0);
+	free(r.out);
+}
+
+/* Refused both times: ssh's own line, after two runs and no more. */
+static void
+kex_refused_twice_is_sshs_line(void **state)
+{
+	struct ossh_result	r;
+	struct cv_err		err;
+	char			path[300], runs[16] = "";
+	FILE			*f;
+
+	(void)state;
+	fake_ssh("echo run >> \"$(dirname \"$0\")/runs\"; "
+	    "echo '" KEX_REFUSED "' >&2; exit 255");
+	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_CONNECT);
+	assert_string_equal(err.msg, KEX_REFUSED);
+	snprintf(path, sizeof path, "%s/runs", dir);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fread(runs, 1, sizeof runs - 1, f), 8);
+	fclose(f);
+	assert_string_equal(runs, "run\nrun\n");
+	unlink(path);
+}
+
 static void
 command_status_is_passed_on(void **state)
 {
@@ -153,16 +200,31 @@ long_error_output_keeps_its_start(void **state)
 	free(r.out);
 }
 
+/* Said nothing: perhaps a refused key exchange under LogLevel ERROR, so
+ * ssh is run again with its own list, and said nothing again. */
 static void
 silent_failure_still_says_something(void **state)
 {
 	struct ossh_result	r;
 	struct cv_err		err;
+	char			path[300], runs[16] = "";
+	FILE			*f;
 
 	(void)state;
-	fake_ssh("exit 255");
+	fake_ssh("printf '%s|' \"$@\" >> \"$(dirname \"$0\")/runs\"; "
+	    "echo >> \"$(dirname \"$0\")/runs\"; exit 255");
 	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), -1);
 	assert_string_equal(err.msg, "ssh failed, and said nothing");
+	snprintf(path, sizeof path, "%s/runs", dir);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(path, sizeof path, f));
+	assert_non_null(strstr(path, "KexAlgorithms"));
+	assert_non_null(fgets(path, sizeof path, f));
+	assert_null(strstr(path, "KexAlgorithms"));
+	assert_null(fgets(runs, sizeof runs, f));
+	fclose(f);
+	snprintf(path, sizeof path, "%s/runs", dir);
+	unlink(path);
 }
 
 /* The script and the sleep it starts share ssh's process group: both end
@@ -186,6 +248,8 @@ hang_ends_at_the_deadline_with_its_group(void **state)
 	t0 = clock_mono_ms();
 	assert_int_equal(ossh_run(&t, "x", 4096, &r, &err), -1);
 	assert_int_equal(err.code, CV_E_TIMEOUT);
+	assert_string_equal(err.msg, "no answer within 0.5 s, and ssh said "
+	    "nothing: the connection or the login hung (ssh -v shows which)");
 	assert_true(clock_mono_ms() - t0 < 10000);
 	assert_non_null(f = fopen(path, "r"));
 	assert_non_null(fgets(pid, sizeof pid, f));
@@ -195,6 +259,30 @@ hang_ends_at_the_deadline_with_its_group(void **state)
 		nanosleep(&ts, NULL);
 	assert_int_equal(kill(atoi(pid), 0), -1);
 	assert_int_equal(errno, ESRCH);
+}
+
+/* A hang says what the run had come to: ssh's last words, or the start
+ * of an answer. */
+static void
+hang_says_how_far_the_run_came(void **state)
+{
+	struct sshx_target	t = target;
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	t.timeout_s = 0.3;
+	fake_ssh("echo 'debug1: Authenticating to kvm-a:2222' >&2; "
+	    "exec sleep 60");
+	assert_int_equal(ossh_run(&t, "x", 4096, &r, &err), -1);
+	assert_int_equal(err.code, CV_E_TIMEOUT);
+	assert_string_equal(err.msg, "no answer within 0.3 s; ssh's last "
+	    "words: debug1: Authenticating to kvm-a:2222");
+	fake_ssh("echo NAME=Debian; exec sleep 60");
+	assert_int_equal(ossh_run(&t, "x", 4096, &r, &err), -1);
+	assert_string_equal(err.msg, "the answer began but did not end "
+	    "within 0.3 s");
+	assert_null(r.out);
 }
 
 static void
@@ -234,11 +322,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arguments_say_batch_mode_and_the_uri_parts),
 		cmocka_unit_test(unset_parts_are_left_to_ssh_config),
+		cmocka_unit_test(kex_refused_is_asked_again_with_ssh_configs_list),
+		cmocka_unit_test(kex_refused_twice_is_sshs_line),
 		cmocka_unit_test(command_status_is_passed_on),
 		cmocka_unit_test(ssh_failure_is_its_last_line),
 		cmocka_unit_test(long_error_output_keeps_its_start),
 		cmocka_unit_test(silent_failure_still_says_something),
 		cmocka_unit_test(hang_ends_at_the_deadline_with_its_group),
+		cmocka_unit_test(hang_says_how_far_the_run_came),
 		cmocka_unit_test(answer_past_max_is_cut_off),
 		cmocka_unit_test(no_ssh_says_what_to_install),
 	};
