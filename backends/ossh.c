@@ -281,6 +281,7 @@ ossh_once(const struct sshx_target *t, const char *cmd, bool cheap_kex,
 		last_line(r->said, line, sizeof line);
 		rc = cv_err_set(err, CV_E_CONNECT, "%s", line[0] ? line :
 		    "ssh failed, and said nothing");
+		r->status = 255;
 	} else if (rc == 0)
 		r->status = WEXITSTATUS(st);
 	if (rc == -1) {
@@ -303,7 +304,7 @@ ossh_run(const struct sshx_target *t, const char *cmd, size_t max,
 
 	if (ossh_once(t, cmd, true, deadline, max, r, err) == 0)
 		return 0;
-	if (err->code != CV_E_CONNECT || !kex_maybe_refused(r->said))
+	if (r->status != 255 || !kex_maybe_refused(r->said))
 		return -1;
 	return ossh_once(t, cmd, false, deadline, max, r, err);
 }

@@ -13,7 +13,8 @@ struct sshx_target;
 struct ossh_result {
 	char	*out;		/* standard output, NUL-terminated */
 	size_t	 outlen;
-	int	 status;	/* the command's exit status */
+	int	 status;	/* the command's exit status; 255: ssh's own
+				 * failure */
 	char	 said[4096];	/* the start of ssh's standard error */
 };
 

@@ -175,6 +175,7 @@ ssh_failure_is_its_last_line(void **state)
 	assert_int_equal(err.code, CV_E_CONNECT);
 	assert_string_equal(err.msg,
 	    "ssh: connect to host kvm-a port 2222: Connection refused");
+	assert_int_equal(r.status, 255);
 	assert_non_null(strstr(r.said, "Warning: something first\n"));
 	assert_null(r.out);
 }
