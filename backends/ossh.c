@@ -23,26 +23,26 @@
 #include "core/xmalloc.h"
 
 #define OSSH_ARGS_MAX	24
+#define OSSH_CONFIG_MAX	65536	/* ssh -G prints about 4 KB */
+#define OSSH_KEX_MAX	1024
 
 extern char **environ;
 
 /*
  * The ssh command line: batch mode, so that nothing prompts on the terminal
  * the console draws on; no forwarding, which a second session of a host's
- * ssh_config block would fail to set up again; and, when cheap_kex, without
- * the post-quantum key exchange sntrup761, which OpenSSH 9.0 to 9.9 prefer
- * and which costs the client 60-70 ms of CPU a connect, against next to
- * nothing for the curve25519 that is left. The session carries only the
- * command and the host's public answer, nothing a key exchange broken later
- * would give away.
+ * ssh_config block would fail to set up again; and kex, a KexAlgorithms=
+ * option, or NULL. A NULL cmd asks ssh for its configuration (-G).
  */
 static void
-build_argv(const struct sshx_target *t, const char *cmd, bool cheap_kex,
+build_argv(const struct sshx_target *t, const char *cmd, const char *kex,
     char *port, size_t portlen, char *kh, size_t khlen, const char **argv)
 {
 	int	n = 0;
 
 	argv[n++] = "ssh";
+	if (cmd == NULL)
+		argv[n++] = "-G";
 	argv[n++] = "-T";
 	argv[n++] = "-x";
 	argv[n++] = "-a";
@@ -50,9 +50,9 @@ build_argv(const struct sshx_target *t, const char *cmd, bool cheap_kex,
 	argv[n++] = "BatchMode=yes";
 	argv[n++] = "-o";
 	argv[n++] = "ClearAllForwardings=yes";
-	if (cheap_kex) {
+	if (kex != NULL) {
 		argv[n++] = "-o";
-		argv[n++] = "KexAlgorithms=-sntrup761*";
+		argv[n++] = kex;
 	}
 	if (t->port > 0) {
 		snprintf(port, portlen, "%d", t->port);
@@ -74,7 +74,8 @@ build_argv(const struct sshx_target *t, const char *cmd, bool cheap_kex,
 	}
 	argv[n++] = "--";
 	argv[n++] = t->host;
-	argv[n++] = cmd;
+	if (cmd != NULL)
+		argv[n++] = cmd;
 	argv[n] = NULL;
 }
 
@@ -253,9 +254,9 @@ timed_out(const struct ossh_result *r, double timeout_s, struct cv_err *err)
 	    "shows which)", timeout_s);
 }
 
-/* One run of ssh with the command, within deadline. */
+/* One run of ssh with the command (NULL: ssh -G), within deadline. */
 static int
-ossh_once(const struct sshx_target *t, const char *cmd, bool cheap_kex,
+ossh_once(const struct sshx_target *t, const char *cmd, const char *kex,
     uint64_t deadline, size_t max, struct ossh_result *r, struct cv_err *err)
 {
 	const char	*argv[OSSH_ARGS_MAX];
@@ -264,7 +265,7 @@ ossh_once(const struct sshx_target *t, const char *cmd, bool cheap_kex,
 	int		 out = -1, errfd = -1, rc, st;
 
 	memset(r, 0, sizeof *r);
-	build_argv(t, cmd, cheap_kex, port, sizeof port, kh, sizeof kh, argv);
+	build_argv(t, cmd, kex, port, sizeof port, kh, sizeof kh, argv);
 	if (spawn_ssh(argv, &pid, &out, &errfd, err) == -1)
 		return -1;
 	rc = read_both(out, errfd, deadline, max, r, err);
@@ -292,6 +293,62 @@ ossh_once(const struct sshx_target *t, const char *cmd, bool cheap_kex,
 	return rc;
 }
 
+/* Whether item, one name of a KexAlgorithms list, is sntrup761's. */
+static bool
+kex_is_sntrup(const char *item, size_t len)
+{
+	return len >= 9 && memcmp(item, "sntrup761", 9) == 0;
+}
+
+/*
+ * The key exchanges ssh would offer the target (ssh -G: ssh_config's own
+ * list, or ssh's default) less sntrup761, which OpenSSH 9.0 to 9.9 prefer
+ * and which costs the client 60-70 ms of CPU a connect, against next to
+ * nothing for curve25519. The session carries only the command and the
+ * host's public answer, nothing a key exchange broken later would give
+ * away. Written as a KexAlgorithms= option; false, ssh's list as it is,
+ * when it holds no sntrup761 or nothing else, when it is too long to
+ * write again, or when ssh -G fails.
+ */
+static bool
+cheap_kex(const struct sshx_target *t, uint64_t deadline, char *opt,
+    size_t len)
+{
+	static const char	 key[] = "\nkexalgorithms ";
+	struct ossh_result	 r;
+	struct cv_err		 err;
+	const char		*p;
+	size_t			 n, used;
+	bool			 took = false, kept = false, too_long = false;
+
+	if (ossh_once(t, NULL, NULL, deadline, OSSH_CONFIG_MAX, &r, &err) ==
+	    -1)
+		return false;
+	if (r.status != 0 || (p = strstr(r.out, key)) == NULL) {
+		free(r.out);
+		return false;
+	}
+	used = (size_t)snprintf(opt, len, "KexAlgorithms=");
+	for (p += sizeof key - 1;; p++) {
+		n = strcspn(p, ",\n");
+		if (kex_is_sntrup(p, n))
+			took = true;
+		else if (n > 0 && used + n + 2 <= len) {
+			if (kept)
+				opt[used++] = ',';
+			memcpy(opt + used, p, n);
+			opt[used += n] = '\0';
+			kept = true;
+		} else if (n > 0)
+			too_long = true;
+		p += n;
+		if (*p != ',')
+			break;
+	}
+	free(r.out);
+	return took && kept && !too_long;
+}
+
 /* The cheap key exchange is a saving, never a condition: a host that
  * may have refused it is asked again with the exchanges ssh_config
  * gives. */
@@ -301,10 +358,12 @@ ossh_run(const struct sshx_target *t, const char *cmd, size_t max,
 {
 	uint64_t	deadline = clock_mono_ms() +
 			    (uint64_t)ceil(t->timeout_s * 1000);
+	char		kex[OSSH_KEX_MAX];
+	bool		cheap = cheap_kex(t, deadline, kex, sizeof kex);
 
-	if (ossh_once(t, cmd, true, deadline, max, r, err) == 0)
+	if (ossh_once(t, cmd, cheap ? kex : NULL, deadline, max, r, err) == 0)
 		return 0;
-	if (r->status != 255 || !kex_maybe_refused(r->said))
+	if (!cheap || r->status != 255 || !kex_maybe_refused(r->said))
 		return -1;
-	return ossh_once(t, cmd, false, deadline, max, r, err);
+	return ossh_once(t, cmd, NULL, deadline, max, r, err);
 }

@@ -44,18 +44,31 @@ teardown(void **state)
 	return scratch_remove(dir);
 }
 
-/* Writes the `ssh` the next call runs: a shell script's body. */
+/* The key exchanges `ssh -G` gives, as OpenSSH 9.2 does with no
+ * KexAlgorithms in ssh_config (shortened). */
+#define KEX_DEFAULT	"sntrup761x25519-sha512@openssh.com,curve25519-sha256," \
+			"ecdh-sha2-nistp256"
+
+/* Writes the `ssh` the next call runs: a shell script's body, run after
+ * `ssh -G`, which prints kexalgorithms KEX. */
 static void
-fake_ssh(const char *body)
+fake_ssh_kex(const char *kex, const char *body)
 {
 	char	 path[300];
 	FILE	*f;
 
 	snprintf(path, sizeof path, "%s/ssh", dir);
 	assert_non_null(f = fopen(path, "w"));
-	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fprintf(f, "#!/bin/sh\nif [ \"$1\" = -G ]; then printf 'user root\\n"
+	    "kexalgorithms %s\\nport 22\\n'; exit 0; fi\n%s\n", kex, body);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static void
+fake_ssh(const char *body)
+{
+	fake_ssh_kex(KEX_DEFAULT, body);
 }
 
 static const struct sshx_target target = {
@@ -75,7 +88,8 @@ arguments_say_batch_mode_and_the_uri_parts(void **state)
 	assert_int_equal(ossh_run(&target, "cat /etc/os-release", 4096, &r,
 	    &err), 0);
 	snprintf(want, sizeof want, "-T|-x|-a|-o|BatchMode=yes|-o|"
-	    "ClearAllForwardings=yes|-o|KexAlgorithms=-sntrup761*|-p|2222|-l|root|-i|/keys/id|-o|"
+	    "ClearAllForwardings=yes|-o|KexAlgorithms=curve25519-sha256,"
+	    "ecdh-sha2-nistp256|-p|2222|-l|root|-i|/keys/id|-o|"
 	    "UserKnownHostsFile=/keys/known|--|kvm-a|cat /etc/os-release|");
 	assert_string_equal(r.out, want);
 	assert_int_equal(r.outlen, strlen(want));
@@ -95,9 +109,51 @@ unset_parts_are_left_to_ssh_config(void **state)
 	fake_ssh("printf '%s|' \"$@\"");
 	assert_int_equal(ossh_run(&t, "true", 4096, &r, &err), 0);
 	assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
-	    "ClearAllForwardings=yes|-o|KexAlgorithms=-sntrup761*|--|alias|"
-	    "true|");
+	    "ClearAllForwardings=yes|-o|KexAlgorithms=curve25519-sha256,"
+	    "ecdh-sha2-nistp256|--|alias|true|");
 	free(r.out);
+}
+
+/* ssh_config's own list is kept, less sntrup761 only: a policy of
+ * post-quantum exchanges keeps the others. */
+static void
+kex_is_ssh_configs_list_less_sntrup(void **state)
+{
+	struct sshx_target	t = { .host = "alias", .timeout_s = 5 };
+	struct ossh_result	r;
+	struct cv_err		err;
+
+	(void)state;
+	fake_ssh_kex("mlkem768x25519-sha256,sntrup761x25519-sha512,"
+	    "sntrup761x25519-sha512@openssh.com", "printf '%s|' \"$@\"");
+	assert_int_equal(ossh_run(&t, "true", 4096, &r, &err), 0);
+	assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
+	    "ClearAllForwardings=yes|-o|KexAlgorithms=mlkem768x25519-sha256|"
+	    "--|alias|true|");
+	free(r.out);
+}
+
+/* Nothing to take out, or nothing left without it: ssh's list as it is. */
+static void
+kex_left_alone_without_a_choice(void **state)
+{
+	static const char *const lists[] = {
+		"sntrup761x25519-sha512@openssh.com",
+		"curve25519-sha256,ecdh-sha2-nistp256",
+	};
+	struct sshx_target	t = { .host = "alias", .timeout_s = 5 };
+	struct ossh_result	r;
+	struct cv_err		err;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		fake_ssh_kex(lists[i], "printf '%s|' \"$@\"");
+		assert_int_equal(ossh_run(&t, "true", 4096, &r, &err), 0);
+		assert_string_equal(r.out, "-T|-x|-a|-o|BatchMode=yes|-o|"
+		    "ClearAllForwardings=yes|--|alias|true|");
+		free(r.out);
+	}
 }
 
 #define KEX_REFUSED	"Unable to negotiate with 192.0.2.7 port 2222: " \
@@ -113,7 +169,7 @@ kex_refused_is_asked_again_with_ssh_configs_list(void **state)
 	struct cv_err		err;
 
 	(void)state;
-	fake_ssh("for a; do if [ \"$a\" = 'KexAlgorithms=-sntrup761*' ]; then "
+	fake_ssh("for a; do if [ \"${a#KexAlgorithms=}\" != \"$a\" ]; then "
 	    "echo '" KEX_REFUSED "' >&2; exit 255; fi; done; "
 	    "printf '%s|' \"$@\"");
 	assert_int_equal(ossh_run(&target, "x", 4096, &r, &err), 0);
@@ -323,6 +379,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(arguments_say_batch_mode_and_the_uri_parts),
 		cmocka_unit_test(unset_parts_are_left_to_ssh_config),
+		cmocka_unit_test(kex_is_ssh_configs_list_less_sntrup),
+		cmocka_unit_test(kex_left_alone_without_a_choice),
 		cmocka_unit_test(kex_refused_is_asked_again_with_ssh_configs_list),
 		cmocka_unit_test(kex_refused_twice_is_sshs_line),
 		cmocka_unit_test(command_status_is_passed_on),
