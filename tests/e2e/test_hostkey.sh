@@ -87,7 +87,7 @@ else
     e2e_fail "journal: expected /$rx/, saw: $(grep 'unread-e2e' "$JOURNAL" 2>/dev/null | tail -3)"
 fi
 
-# A server that takes only sntrup761 is asked again with ssh's own list.
+# A server that takes only sntrup761 is asked again with the whole list.
 e2e_assert_eq "pqonly-e2e state" up "$(printf '%s' "$LINE" | json_get 'hosts[name=pqonly-e2e].state')"
 e2e_assert_eq "pqonly-e2e platform" "$(e2e_local_platform)" "$(printf '%s' "$LINE" | json_get 'hosts[name=pqonly-e2e].platform')"
 
