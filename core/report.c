@@ -361,8 +361,7 @@ json_str(struct obuf *b, const char *key, size_t klen, const char *v)
  * stay held until it ends.
  */
 struct json_memo {
-	const char	*src;
-	bool		 set;
+	const char	*src;		/* NULL at first; a null copies as "null" */
 	bool		 filled;	/* esc holds src escaped */
 	struct obuf	 esc;		/* no FILE: it grows */
 };
@@ -374,9 +373,8 @@ enum { JM_HOST, JM_OS, JM_REASON, JM_RULE, JM_SOURCE, JM_N };
 static void
 json_string_memo(struct obuf *b, struct json_memo *m, const char *s)
 {
-	if (!m->set || m->src != s) {
+	if (m->src != s) {
 		m->src = s;
-		m->set = true;
 		m->filled = false;
 		json_string(b, s);
 		return;
