@@ -1,9 +1,9 @@
 /* The KVM backend: libvirt, any URI. One virConnectGetAllDomainStats round
- * trip per poll; domain XML read once per domain (from the second poll
- * when the caller shows guests first) and again when libvirt's events say
- * it changed. Runs on its host's poller thread; the callbacks
- * at the bottom run on the libvirt event thread and touch only atomics
- * and the dirty list. */
+ * trip per poll (two when a guest has stopped, see kvm_poll); domain XML
+ * read once per domain (from the second poll when the caller shows guests
+ * first) and again when libvirt's events say it changed. Runs on its
+ * host's poller thread; the callbacks at the bottom run on the libvirt
+ * event thread and touch only atomics and the dirty list. */
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <pthread.h>
@@ -45,6 +45,7 @@ struct kvm_dom {
 	bool		 os_by_guest;	/* from the guest agent */
 	bool		 seen;
 	int		 vir_state;	/* virDomainState of the last poll */
+	int		 vir_reason;	/* and its reason */
 	bool		 managed_save;	/* checked when it turns shut off */
 
 	/* The slow groups (balloon, vcpu, block) as last read. */
@@ -74,6 +75,8 @@ struct backend_conn {
 	uint64_t	 last_slow_ns;
 	unsigned	 polls;
 	bool		 nowait;
+	bool		 no_filter;		/* the driver lists every domain
+						   (no state filter) */
 	bool		 remote;		/* XML costs a round trip per
 						   domain */
 	bool		 xml_later;		/* this poll reads no XML */
@@ -479,6 +482,45 @@ map_state(int st, int reason, enum guest_health *health)
 	}
 }
 
+/* The state and the kept figures of a guest, from its record's state
+ * (DOM) or, for a shut-off guest carried over from the last poll (no
+ * DOM), from the state that poll read. */
+static void
+settle_guest(struct kvm_dom *d, virDomainPtr dom, int st, int reason,
+    struct raw_guest *g)
+{
+	g->state = map_state(st, reason, &g->health);
+	if (g->state == GUEST_SHUTOFF && d->vir_state != VIR_DOMAIN_SHUTOFF &&
+	    dom != NULL)
+		d->managed_save = virDomainHasManagedSaveImage(dom, 0) == 1;
+	if (g->state == GUEST_SHUTOFF && d->managed_save)
+		g->state = GUEST_SAVED;
+	d->vir_state = st;
+	d->vir_reason = reason;
+	/* A guest that is not running holds no live figures. */
+	if (g->state == GUEST_SHUTOFF || g->state == GUEST_SAVED ||
+	    g->state == GUEST_CRASHED || g->state == GUEST_UNKNOWN)
+		d->slow_have = 0;
+	g->have |= d->slow_have;
+	g->mem_bytes = d->mem;
+	g->mem_used_bytes = d->mem_used;
+	g->disk_rd_bytes = d->disk_rd;
+	g->disk_wr_bytes = d->disk_wr;
+	g->slow_ns = d->slow_ns;
+	if (d->slow_have & RAW_VCPUS)
+		g->vcpus = d->vcpus;
+	else if (d->xml_vcpus > 0) {
+		g->vcpus = d->xml_vcpus;
+		g->have |= RAW_VCPUS;
+	}
+	if (d->slow_have & RAW_MEM_MAX)
+		g->mem_max_bytes = d->mem_max;
+	else if (d->xml_mem_max > 0) {
+		g->mem_max_bytes = d->xml_mem_max;
+		g->have |= RAW_MEM_MAX;
+	}
+}
+
 /* Figures of one record: fields starting "block."/"net." are summed over
  * devices. The slow groups update the cache; otherwise the cached values
  * are repeated with the time they were read. Drivers that report a managed
@@ -571,34 +613,7 @@ read_record(struct backend_conn *c, virDomainStatsRecordPtr rec,
 			d->slow_have |= RAW_DISK;
 	}
 
-	g->state = map_state(st, reason, &g->health);
-	if (g->state == GUEST_SHUTOFF && d->vir_state != VIR_DOMAIN_SHUTOFF)
-		d->managed_save = virDomainHasManagedSaveImage(rec->dom, 0) == 1;
-	if (g->state == GUEST_SHUTOFF && d->managed_save)
-		g->state = GUEST_SAVED;
-	d->vir_state = st;
-	/* A guest that is not running holds no live figures. */
-	if (g->state == GUEST_SHUTOFF || g->state == GUEST_SAVED ||
-	    g->state == GUEST_CRASHED || g->state == GUEST_UNKNOWN)
-		d->slow_have = 0;
-	g->have |= d->slow_have;
-	g->mem_bytes = d->mem;
-	g->mem_used_bytes = d->mem_used;
-	g->disk_rd_bytes = d->disk_rd;
-	g->disk_wr_bytes = d->disk_wr;
-	g->slow_ns = d->slow_ns;
-	if (d->slow_have & RAW_VCPUS)
-		g->vcpus = d->vcpus;
-	else if (d->xml_vcpus > 0) {
-		g->vcpus = d->xml_vcpus;
-		g->have |= RAW_VCPUS;
-	}
-	if (d->slow_have & RAW_MEM_MAX)
-		g->mem_max_bytes = d->mem_max;
-	else if (d->xml_mem_max > 0) {
-		g->mem_max_bytes = d->xml_mem_max;
-		g->have |= RAW_MEM_MAX;
-	}
+	settle_guest(d, rec->dom, st, reason, g);
 }
 
 /* A sample's guest borrows its strings from the cache entry D. */
@@ -615,29 +630,141 @@ point_guest(struct raw_guest *g, const struct kvm_dom *d)
 	g->machine = d->machine;
 }
 
+/* A flag libvirt refused as unknown or unsupported by the driver. */
+static bool
+flag_refused(void)
+{
+	virErrorPtr	e = virGetLastError();
+
+	return e != NULL && (e->code == VIR_ERR_INVALID_ARG ||
+	    e->code == VIR_ERR_NO_SUPPORT);
+}
+
+/* Every domain's records, or with RUNNING only the active domains' (those
+ * with a process: running, paused, suspended). */
 static int
-get_all_stats(struct backend_conn *c, unsigned stats,
+get_all_stats(struct backend_conn *c, unsigned stats, bool running,
     virDomainStatsRecordPtr **recs, struct cv_err *err)
 {
-	unsigned	flags = c->nowait ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT : 0;
+	unsigned	filter, flags;
 	int		n;
 
+	filter = running && !c->no_filter ?
+	    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE : 0;
+	flags = filter | (c->nowait ? VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT :
+	    0);
 	n = virConnectGetAllDomainStats(c->conn, stats, recs, flags);
-	if (n < 0 && c->nowait) {
-		virErrorPtr e = virGetLastError();
-
-		/* Drivers without NOWAIT (the test driver) refuse the flag. */
-		if (e != NULL && (e->code == VIR_ERR_INVALID_ARG ||
-		    e->code == VIR_ERR_NO_SUPPORT)) {
-			c->nowait = false;
-			n = virConnectGetAllDomainStats(c->conn, stats, recs, 0);
-		}
+	/* Drivers without NOWAIT (the test driver) refuse the flag. */
+	if (n < 0 && c->nowait && flag_refused()) {
+		c->nowait = false;
+		n = virConnectGetAllDomainStats(c->conn, stats, recs, filter);
+	}
+	if (n < 0 && filter != 0 && flag_refused()) {
+		c->no_filter = true;
+		n = virConnectGetAllDomainStats(c->conn, stats, recs, 0);
 	}
 	if (n < 0)
 		return lv_err(err, CV_E_PROTOCOL, "domain stats");
 	return n;
 }
 
+/* Whether a poll of the running domains alone left out one that it cannot
+ * carry over: a domain not shut off at the last poll (it has stopped, or
+ * gone), or one whose XML is due, which takes its record. */
+static bool
+must_read_all(const struct backend_conn *c, size_t sorted)
+{
+	size_t	i;
+
+	for (i = 0; i < sorted; i++) {
+		const struct kvm_dom *d = &c->doms[i];
+
+		if (!d->seen && (d->vir_state != VIR_DOMAIN_SHUTOFF ||
+		    (!d->xml_ok && !c->xml_later)))
+			return true;
+	}
+	return false;
+}
+
+/* Undoes a poll's pass over its records, for another over every domain:
+ * entries new in the pass go (the next pass adds them again). */
+static void
+forget_pass(struct backend_conn *c, struct raw_sample *s, size_t sorted)
+{
+	size_t	i;
+
+	for (i = sorted; i < c->ndoms; i++)
+		dom_done(&c->doms[i]);
+	c->ndoms = sorted;
+	for (i = 0; i < sorted; i++)
+		c->doms[i].seen = false;
+	c->nrec_dom = 0;
+	s->n = 0;
+}
+
+/* A shut-off guest has no figures that move: the guests a poll of the
+ * running domains left out are as the last poll read them. */
+static void
+carry_shutoff(struct backend_conn *c, struct raw_sample *s, size_t sorted)
+{
+	size_t	i;
+
+	for (i = 0; i < sorted; i++) {
+		struct kvm_dom		*d = &c->doms[i];
+		struct raw_guest	*g;
+
+		if (d->seen)
+			continue;
+		d->seen = true;
+		g = raw_sample_next(s);
+		memcpy(g->id, d->uuid, sizeof d->uuid);
+		settle_guest(d, NULL, d->vir_state, d->vir_reason, g);
+		point_guest(g, d);
+		g->details_later = c->xml_later && !d->xml_ok;
+	}
+}
+
+/* One pass over a reply's records: each finds or makes its domain's cache
+ * entry, and adds its guest to the sample. */
+static void
+read_records(struct backend_conn *c, virDomainStatsRecordPtr *recs, int n,
+    struct raw_sample *s, size_t sorted, size_t *cap, bool check_ids,
+    bool slow, uint64_t now)
+{
+	int	i;
+
+	/* Updated in place: record i reads its slot before writing it. */
+	c->rec_dom = xreallocarray(c->rec_dom, n > 0 ? (size_t)n : 1,
+	    sizeof *c->rec_dom);
+	for (i = 0; i < n; i++) {
+		struct kvm_dom		*d;
+		struct raw_guest	*g;
+
+		/* A second after the last poll, the name dom_lookup
+		 * compares first is out of the cache: asked for two records
+		 * ahead, it is in by then. */
+		if ((size_t)i + 2 < c->nrec_dom && c->rec_dom[i + 2] < sorted)
+			__builtin_prefetch(c->doms[c->rec_dom[i + 2]].name);
+		d = dom_lookup(c, recs[i]->dom, sorted, cap, check_ids,
+		    (size_t)i);
+		c->rec_dom[i] = d != NULL ? (size_t)(d - c->doms) : SIZE_MAX;
+		if (d == NULL)
+			continue;
+		g = raw_sample_next(s);
+		memcpy(g->id, d->uuid, sizeof d->uuid);
+		read_record(c, recs[i], d, slow, now, g);
+		point_guest(g, d);
+		g->details_later = c->xml_later && !d->xml_ok;
+	}
+	c->nrec_dom = (size_t)n;
+}
+
+/* Between the polls that read the slow groups, a poll asks for the
+ * running domains alone, and carries the shut-off guests over: libvirt
+ * then decodes, and the host gathers, no record that could not have
+ * changed. A guest that starts is among the running at once; one that
+ * stops, or a domain defined or undefined (libvirt's event), has the poll
+ * read every domain, as the polls that read the slow groups do. */
 static int
 kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 {
@@ -646,7 +773,7 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	uint64_t		 now;
 	size_t			 sorted, cap;
 	int			 n, i, closed;
-	bool			 slow, check_ids;
+	bool			 slow, check_ids, running;
 
 	if ((closed = atomic_load(&c->closed)) != 0)
 		return cv_err_set(err, CV_E_CONNECT, "connection closed (%s)",
@@ -666,43 +793,29 @@ kvm_poll(struct backend_conn *c, struct raw_sample *s, struct cv_err *err)
 	if (slow)
 		stats |= VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU |
 		    VIR_DOMAIN_STATS_BLOCK;
-	if ((n = get_all_stats(c, stats, &recs, err)) < 0)
-		return -1;
-	now = backend_now_ns();
-	if (slow)
-		c->last_slow_ns = now;
-
-	s->n = 0;
-	s->taken_ns = now;
-	raw_sample_reserve(s, (size_t)n);
+	check_ids = slow || atomic_exchange(&c->ids_changed, false);
+	running = !check_ids;
 	sorted = c->ndoms;
 	cap = c->ndoms;
-	check_ids = slow || atomic_exchange(&c->ids_changed, false);
-	/* Updated in place: record i reads its slot before writing it. */
-	c->rec_dom = xreallocarray(c->rec_dom, n > 0 ? (size_t)n : 1,
-	    sizeof *c->rec_dom);
-	for (i = 0; i < n; i++) {
-		struct kvm_dom		*d;
-		struct raw_guest	*g;
-
-		/* A second after the last poll, the name dom_lookup
-		 * compares first is out of the cache: asked for two records
-		 * ahead, it is in by then. */
-		if ((size_t)i + 2 < c->nrec_dom && c->rec_dom[i + 2] < sorted)
-			__builtin_prefetch(c->doms[c->rec_dom[i + 2]].name);
-		d = dom_lookup(c, recs[i]->dom, sorted, &cap, check_ids,
-		    (size_t)i);
-		c->rec_dom[i] = d != NULL ? (size_t)(d - c->doms) : SIZE_MAX;
-		if (d == NULL)
-			continue;
-		g = raw_sample_next(s);
-		memcpy(g->id, d->uuid, sizeof d->uuid);
-		read_record(c, recs[i], d, slow, now, g);
-		point_guest(g, d);
-		g->details_later = c->xml_later && !d->xml_ok;
+	for (;;) {
+		if ((n = get_all_stats(c, stats, running, &recs, err)) < 0)
+			return -1;
+		now = backend_now_ns();
+		s->n = 0;
+		s->taken_ns = now;
+		raw_sample_reserve(s, (size_t)n > sorted ? (size_t)n : sorted);
+		read_records(c, recs, n, s, sorted, &cap, check_ids, slow, now);
+		virDomainStatsRecordListFree(recs);
+		recs = NULL;
+		if (!running || c->no_filter || !must_read_all(c, sorted))
+			break;
+		forget_pass(c, s, sorted);
+		running = false;
 	}
-	virDomainStatsRecordListFree(recs);
-	c->nrec_dom = (size_t)n;
+	if (slow)
+		c->last_slow_ns = now;
+	if (running && !c->no_filter)
+		carry_shutoff(c, s, sorted);
 	/* Strings point into the cache: when the sweep moved it, point them
 	 * again. */
 	if (dom_sweep(c, sorted)) {

@@ -5,7 +5,10 @@
 # new UUID is listed with the new UUID, and a renamed guest keeps its UUID
 # under the new name. Between full checks the KVM backend knows domains by
 # name (slow_refresh is long here), so libvirt's define/undefine events
-# must be what makes it look again.
+# must be what makes it look again. Between those checks the backend also
+# asks for the running guests alone and carries the shut-off ones over: a
+# guest started, stopped, or started and saved between two polls shows its
+# state, and is in every line meanwhile.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -41,34 +44,35 @@ CV_TIMEOUT=300 cv -c "$CONF" batch -n 200 -d 2 --format json \
     >"$OUT" 2>"$E2E_DIR/batch.stderr" </dev/null &
 BATCH=$!
 
-# last_id NAME -- the id of guest NAME in the last complete line, or "-".
-last_id() {
+# last_of NAME [FIELD] -- FIELD (id) of guest NAME in the last complete
+# line, or "-".
+last_of() {
     tail -n 2 "$OUT" | head -n 1 | e2e_python -c '
 import json, sys
 try:
     d = json.loads(sys.stdin.read())
 except ValueError:
     print("?"); sys.exit(0)
-ids = [g["id"] for g in d["guests"] if g["name"] == sys.argv[1]]
-print(ids[0] if len(ids) == 1 else "-" if not ids else "twice")' "$1"
+got = [g[sys.argv[2]] for g in d["guests"] if g["name"] == sys.argv[1]]
+print(got[0] if len(got) == 1 else "-" if not got else "twice")' "$1" "${2:-id}"
 }
 
-# expect NAME ID WHAT -- batch lists guest NAME with ID within 60 s (the
-# full check, slow_refresh, is 600 s away).
+# expect NAME VALUE WHAT [FIELD] -- batch lists guest NAME with VALUE as
+# its FIELD (id) within 60 s (the full check, slow_refresh, is 600 s away).
 expect() {
     local t0 seen
     t0=$(e2e_now_ms)
-    if e2e_wait_for "[ \"\$(last_id $1)\" = $2 ]" 60 0.2; then
+    if e2e_wait_for "[ \"\$(last_of $1 ${4:-id})\" = $2 ]" 60 0.2; then
         e2e_pass "$3: $1 listed as $2 after $(( $(e2e_now_ms) - t0 )) ms"
     else
-        seen=$(last_id "$1")
+        seen=$(last_of "$1" "${4:-id}")
         e2e_fail "$3: expected $1 as $2, saw '$seen' (stderr: $(head -c 300 "$E2E_DIR/batch.stderr"))"
     fi
 }
 
 # The default test driver lives while a connection holds it: define only
 # once batch is connected (it lists the driver's own guest, "test").
-e2e_wait_for "[ \"\$(last_id test)\" != - ]" 60 0.2 ||
+e2e_wait_for "[ \"\$(last_of test)\" != - ]" 60 0.2 ||
     e2e_fail "batch never listed the test driver's own guest"
 domxml ids-a "$UUID1"
 vsh define "$E2E_DIR/ids-a.xml" >/dev/null || e2e_die "virsh define failed"
@@ -83,6 +87,24 @@ expect ids-a "$UUID2" "undefined and defined again under its name"
 vsh domrename ids-a ids-b >/dev/null || e2e_die "virsh domrename failed"
 expect ids-b "$UUID2" "renamed"
 expect ids-a - "renamed (old name gone)"
+FROM=$(wc -l <"$OUT")
+
+expect ids-b shutoff "defined, never started" state
+vsh start ids-b >/dev/null || e2e_die "virsh start failed"
+expect ids-b running "started" state
+vsh destroy ids-b >/dev/null || e2e_die "virsh destroy failed"
+expect ids-b shutoff "stopped" state
+vsh "start ids-b; managedsave ids-b" >/dev/null ||
+    e2e_die "virsh start + managedsave failed"
+expect ids-b saved "started and saved between two polls" state
+
+# Every line since the rename lists ids-b once: a guest carried over, or
+# one that stopped, never leaves a refresh.
+missing=$(tail -n +$((FROM + 1)) "$OUT" | head -n -1 | e2e_python -c '
+import json, sys
+print(sum(1 for l in sys.stdin
+          if [g["name"] for g in json.loads(l)["guests"]].count("ids-b") != 1))')
+e2e_assert_eq "lines since the rename without ids-b once" 0 "$missing"
 
 kill "$BATCH" 2>/dev/null || true
 wait "$BATCH" 2>/dev/null || true
