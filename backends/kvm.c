@@ -733,9 +733,13 @@ read_records(struct backend_conn *c, virDomainStatsRecordPtr *recs, int n,
 {
 	int	i;
 
-	/* Updated in place: record i reads its slot before writing it. */
+	/* Updated in place: record i reads its slot before writing it. The
+	 * last poll's may have been more (every domain, not the running
+	 * alone): past n they are gone. */
 	c->rec_dom = xreallocarray(c->rec_dom, n > 0 ? (size_t)n : 1,
 	    sizeof *c->rec_dom);
+	if (c->nrec_dom > (size_t)n)
+		c->nrec_dom = (size_t)n;
 	for (i = 0; i < n; i++) {
 		struct kvm_dom		*d;
 		struct raw_guest	*g;
