@@ -1,5 +1,7 @@
 /* crossvisor: options, configuration, and dispatch to the console, batch,
  * audit or act. Main thread. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -203,14 +205,23 @@ take_own_tunables(int argc, char **argv)
 	}
 }
 
+/* A configuration read from a pipe (-c <(...)) cannot be read again. */
+static bool
+config_rereadable(const char *path)
+{
+	struct stat	sb;
+
+	return path == NULL || (stat(path, &sb) == 0 && S_ISREG(sb.st_mode));
+}
+
 static void
-restart_without_tcache(size_t nhosts)
+restart_without_tcache(const char *config, size_t nhosts)
 {
 	char	self[PATH_MAX];
 	ssize_t	n;
 
 	if (nhosts < 2 || tcache_off || getenv("GLIBC_TUNABLES") != NULL ||
-	    RUNNING_ON_VALGRIND)
+	    RUNNING_ON_VALGRIND || !config_rereadable(config))
 		return;
 	/* The file's own name, not /proc/self/exe: ps and pkill go by it. */
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -353,7 +364,7 @@ load_config(const struct globals *g, struct cfg *c)
 		exit(EXIT_USAGE);
 	}
 	/* Before the demo's temporary files, which the exec would leave. */
-	restart_without_tcache(g->demo ? DEMO_HOSTS : c->nhosts);
+	restart_without_tcache(c->path, g->demo ? DEMO_HOSTS : c->nhosts);
 	c->read_only = g->read_only;
 	c->no_color = g->no_color;
 	if (g->demo)

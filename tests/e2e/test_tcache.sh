@@ -3,7 +3,8 @@
 # per-thread malloc caches off: crossvisor starts itself again with
 # GLIBC_TUNABLES=glibc.malloc.tcache_count=0, under its own name and with
 # its whole command line, and the commands it runs (the demo's Hyper-V
-# simulators) do not inherit the setting. One host keeps glibc's default; a
+# simulators) do not inherit the setting. One host keeps glibc's default, and
+# so does a configuration read from a pipe, which could not be read again; a
 # GLIBC_TUNABLES of the user's is kept as it is, and its children have it.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -75,6 +76,12 @@ e2e_assert_eq "demo: the simulators' GLIBC_TUNABLES" "- " "$CHILD_TUNABLES"
 # --- one host: glibc's default ---------------------------------------------
 run_watch one -c "$ONE"
 e2e_assert_eq "one host: crossvisor's GLIBC_TUNABLES" "-" "$TUNABLES"
+
+# --- a configuration from a pipe cannot be read twice: no restart ----------
+run_watch pipe -c <(cat "$TWO")
+e2e_assert_eq "configuration from a pipe: crossvisor's GLIBC_TUNABLES" "-" "$TUNABLES"
+e2e_assert_eq "configuration from a pipe: hosts up in the last line" 2 \
+    "$(tail -n1 "$CV_BG_OUT" | grep -o '"state":"up"' | wc -l)"
 
 # --- the user's own setting wins, and the children keep it -----------------
 OWN=glibc.malloc.arena_max=8
