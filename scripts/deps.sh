@@ -6,7 +6,7 @@ set -u
 BUILD="gcc make pkg-config libncurses-dev libvirt-dev libssh-dev libconfig-dev \
 libjson-c-dev libcmocka-dev"
 TEST="libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils \
-openssh-server openssh-client tmux python3 iproute2 iptables clang"
+openssh-server openssh-client tmux python3 iproute2 iptables clang valgrind"
 
 missing=""
 for p in $BUILD $TEST; do
