@@ -179,9 +179,10 @@ take_globals(int argc, char **argv, struct globals *g)
  * and pin free space in the arenas the pollers share: at 100 hosts of 100
  * guests they held 3.6 MB; without them batch's peak RSS fell from 39-40
  * to 34-35 MB, and its CPU a refresh by 13-26% (bench/README.md). A single
- * host's poller is faster with its cache. glibc reads the setting
+ * KVM host's poller is faster with its cache, and so are Hyper-V pollers,
+ * which parse their JSON in many small blocks. glibc reads the setting
  * from GLIBC_TUNABLES alone, once, as a process starts: so for a fleet of
- * more than one host, crossvisor starts itself again with it set. A
+ * more than one KVM host, crossvisor starts itself again with it set. A
  * GLIBC_TUNABLES of the user's is left as it is; so is a run under
  * valgrind, whose malloc is its own and which would not follow the exec.
  */
@@ -215,12 +216,12 @@ config_rereadable(const char *path)
 }
 
 static void
-restart_without_tcache(const char *config, size_t nhosts)
+restart_without_tcache(const char *config, size_t nkvm)
 {
 	char	self[PATH_MAX];
 	ssize_t	n;
 
-	if (nhosts < 2 || tcache_off || getenv("GLIBC_TUNABLES") != NULL ||
+	if (nkvm < 2 || tcache_off || getenv("GLIBC_TUNABLES") != NULL ||
 	    RUNNING_ON_VALGRIND || !config_rereadable(config))
 		return;
 	/* The file's own name, not /proc/self/exe: ps and pkill go by it. */
@@ -234,9 +235,19 @@ restart_without_tcache(const char *config, size_t nhosts)
 	unsetenv("GLIBC_TUNABLES");
 }
 
+static size_t
+kvm_hosts(const struct cfg *c)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < c->nhosts; i++)
+		n += strcmp(c->hosts[i].type, "kvm") == 0;
+	return n;
+}
+
 /* ---- the demo fleet ---- */
 
-#define DEMO_HOSTS	4	/* as use_demo_fleet adds them */
+#define DEMO_KVM_HOSTS	2	/* as use_demo_fleet adds them */
 
 static struct cfg_host *
 demo_host(struct cfg *c, const char *name, const char *type,
@@ -364,7 +375,7 @@ load_config(const struct globals *g, struct cfg *c)
 		exit(EXIT_USAGE);
 	}
 	/* Before the demo's temporary files, which the exec would leave. */
-	restart_without_tcache(c->path, g->demo ? DEMO_HOSTS : c->nhosts);
+	restart_without_tcache(c->path, g->demo ? DEMO_KVM_HOSTS : kvm_hosts(c));
 	c->read_only = g->read_only;
 	c->no_color = g->no_color;
 	if (g->demo)
