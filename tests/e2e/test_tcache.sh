@@ -32,14 +32,6 @@ hv_local() {
         "$1" "$E2E_HVSIM" "$2"
 }
 
-# The crossvisor process under the last cv_bg (itself, or under nsenter).
-cv_pid() {
-    local p
-    for p in "$CV_BG_PID" $(e2e_descendants "$CV_BG_PID"); do
-        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$SELF" ] && { echo "$p"; return; }
-    done
-}
-
 # What GLIBC_TUNABLES a process started with ("-" for none).
 tunables_of() {
     tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null |
@@ -53,8 +45,7 @@ run_watch() {
     shift
     cv_bg "$name" "$@" batch -n 100 -d 1 --format json
     cv_bg_wait_lines 2 60 || e2e_fail "$name: no second line within 60 s ($(head -n1 "$E2E_DIR/$name.stderr"))"
-    PID=$(cv_pid)
-    [ -n "$PID" ] || e2e_die "$name: no crossvisor process under $CV_BG_PID"
+    PID=$CV_BG_PID
     TUNABLES=$(tunables_of "$PID")
     COMM=$(cat "/proc/$PID/comm")
     CHILD_TUNABLES=$(for p in $(e2e_descendants "$PID"); do
