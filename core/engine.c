@@ -212,7 +212,8 @@ keep_spare(struct worker *w, struct host_snap *spare)
 /* W is the host's worker when it is the caller and builds again next,
  * else NULL. The snapshot replaced usually ends here: the worker keeps a
  * big one's block, whose pages the next build then writes without
- * faulting them in anew. */
+ * faulting them in anew. When a view still holds it (the console's), the
+ * view gives it to the fleet instead, for the same build. */
 static void
 publish(struct poller *p, struct worker *w, struct host_snap *s)
 {
@@ -407,7 +408,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 
 	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
-	b = snap_builder_create_in(&hi, rs->n, w->spare);
+	b = snap_builder_create_in(&hi, rs->n, w->spare != NULL ? w->spare :
+	    fleet_take_spare(p->eng->fleet, p->idx));
 	w->spare = NULL;
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
 	memset(&host_ci, 0, sizeof host_ci);
@@ -679,6 +681,7 @@ host_down(struct worker *w, const struct cv_err *err)
 	/* No poll until it is back: what it kept for one goes. */
 	snap_discard(w->spare);
 	w->spare = NULL;
+	snap_discard(fleet_take_spare(p->eng->fleet, p->idx));
 	raw_sample_free(&w->sample);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);

@@ -17,6 +17,9 @@ struct fleet {
 	pthread_cond_t		 cond;
 	size_t			 n;
 	struct host_snap	**slots;	/* Locked by lock. */
+	struct host_snap	**spares;	/* Locked by lock: blocks a
+						   view let go, for the host's
+						   next build */
 	uint64_t		 gen;		/* Locked by lock. */
 	int			 wake[2];
 };
@@ -34,6 +37,7 @@ fleet_create(size_t n)
 	pthread_condattr_destroy(&ca);
 	f->n = n;
 	f->slots = xcalloc(n ? n : 1, sizeof *f->slots);
+	f->spares = xcalloc(n ? n : 1, sizeof *f->spares);
 	wake_pipe_open(f->wake);
 	return f;
 }
@@ -45,9 +49,12 @@ fleet_free(struct fleet *f)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		snap_unref(f->slots[i]);
+		snap_discard(f->spares[i]);
+	}
 	free(f->slots);
+	free(f->spares);
 	close(f->wake[0]);
 	close(f->wake[1]);
 	pthread_cond_destroy(&f->cond);
@@ -99,15 +106,51 @@ fleet_acquire(struct fleet *f, struct fleet_view *v)
 		v->hosts[i] = f->slots[i] ? snap_ref(f->slots[i]) : NULL;
 	v->gen = f->gen;
 	pthread_mutex_unlock(&f->lock);
+	v->fleet = f;
+}
+
+/* Keeps a big snapshot's block that a view was the last to hold, for its
+ * host's poller: the console holds its view until the next one, so the
+ * poller's own last reference is seldom the last. */
+static void
+give_spare(struct fleet *f, size_t i, struct host_snap *s)
+{
+	struct host_snap	*old;
+
+	pthread_mutex_lock(&f->lock);
+	old = f->spares[i];
+	f->spares[i] = s;
+	pthread_mutex_unlock(&f->lock);
+	snap_discard(old);
+}
+
+/* The block a view gave back for host i, or NULL; the caller's now. */
+struct host_snap *
+fleet_take_spare(struct fleet *f, size_t i)
+{
+	struct host_snap	*s;
+
+	pthread_mutex_lock(&f->lock);
+	s = f->spares[i];
+	f->spares[i] = NULL;
+	pthread_mutex_unlock(&f->lock);
+	return s;
 }
 
 void
 fleet_view_release(struct fleet_view *v)
 {
-	size_t	i;
+	struct host_snap	*s;
+	size_t			 i;
 
-	for (i = 0; i < v->n; i++)
-		snap_unref(v->hosts[i]);
+	for (i = 0; i < v->n; i++) {
+		if (v->fleet == NULL) {
+			snap_unref(v->hosts[i]);
+			continue;
+		}
+		if ((s = snap_release(v->hosts[i])) != NULL)
+			give_spare(v->fleet, i, s);
+	}
 	free(v->hosts);
 	v->hosts = NULL;
 	v->n = 0;

@@ -66,7 +66,7 @@ render(enum report_format fmt, const char *gname, bool first)
 {
 	struct host_snap	*h = sample_host(gname);
 	const struct host_snap	*hosts[1] = { h };
-	struct fleet_view	 v = { 1, hosts, 1 };
+	struct fleet_view	 v = { 1, hosts, 1, NULL };
 	struct report_clock	 rc = { 1795600800, 1400, 2.0 };
 	char			*buf = NULL;
 	size_t			 len = 0;
@@ -336,7 +336,7 @@ csv_figures_match_printf(void **state)
 	const struct host_snap	*hosts[1];
 	struct guest_snap	 g;
 	struct report_clock	 rc = { 1795600800, 1400, 2.0 };
-	struct fleet_view	 v = { 1, hosts, 1 };
+	struct fleet_view	 v = { 1, hosts, 1, NULL };
 	double			 vals[4096];
 	char			 name[16], got[400], want[400], *buf, *line;
 	size_t			 len, i, round;
@@ -430,7 +430,7 @@ json_repeated_strings_stay_each_guests(void **state)
 	    "kvm \"a\"", "kvm \"a\"", "kvm \"a\"", "kvm-b" };
 	const struct host_snap	*hosts[2];
 	struct host_snap	*a, *b;
-	struct fleet_view	 v = { 2, hosts, 2 };
+	struct fleet_view	 v = { 2, hosts, 2, NULL };
 	struct report_clock	 rc = { 1795600800, 1400, 2.0 };
 	json_object		*o, *gs, *g;
 	char			*buf = NULL;

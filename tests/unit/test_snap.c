@@ -1,6 +1,7 @@
 /* Snapshots: strings copied in and sorted guests out, guests' likely
  * places checked, neighbours' equal strings stored once, and a big
- * snapshot on pages of its own, which the next build writes in again. */
+ * snapshot on pages of its own, which the next build writes in again,
+ * given back by the poller or by the view that held it last. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/fleet.h"
 #include "core/snap.h"
 
 /* A builder for host "h1", in spare's block (NULL: a new one). */
@@ -207,6 +209,44 @@ spare_block_is_built_in_again(void **state)
 	snap_discard(NULL);
 }
 
+/* A view that held a big snapshot longest (the console holds its view
+ * until the next) gives the block to the fleet, for the host's next build;
+ * the fleet hands it out once. A view that is not the last holder, or
+ * holds a small snapshot, gives nothing. */
+static void
+view_gives_spare_to_fleet(void **state)
+{
+	struct fleet		*f = fleet_create(2);
+	struct fleet_view	 v;
+	struct host_snap	*big, *spare;
+
+	(void)state;
+	big = fleet_in(NULL, 1000, 20);
+	snap_unref(fleet_publish(f, 0, big));
+	snap_unref(fleet_publish(f, 1, fleet_in(NULL, 3, 5)));
+	fleet_acquire(f, &v);
+	fleet_view_release(&v);
+	assert_null(fleet_take_spare(f, 0));
+
+	fleet_acquire(f, &v);
+	snap_unref(fleet_publish(f, 0, fleet_in(NULL, 1000, 20)));
+	snap_unref(fleet_publish(f, 1, fleet_in(NULL, 3, 5)));
+	fleet_view_release(&v);
+	spare = fleet_take_spare(f, 0);
+	assert_ptr_equal(spare, big);
+	assert_null(fleet_take_spare(f, 0));
+	assert_null(fleet_take_spare(f, 1));
+	big = fleet_in(spare, 1000, 30);
+	assert_fleet(big, 1000, 30);
+	snap_unref(big);
+
+	/* One given back and never taken goes with the fleet. */
+	fleet_acquire(f, &v);
+	snap_unref(fleet_publish(f, 0, fleet_in(NULL, 1000, 20)));
+	fleet_view_release(&v);
+	fleet_free(f);
+}
+
 /* Builds names "g0".."g<n-1>" (sorted as strings when n <= 10), added in
  * the order given, each with the place given. */
 static struct host_snap *
@@ -277,6 +317,7 @@ main(void)
 		cmocka_unit_test(neighbours_share_equal_strings),
 		cmocka_unit_test(big_snapshot_has_own_pages),
 		cmocka_unit_test(spare_block_is_built_in_again),
+		cmocka_unit_test(view_gives_spare_to_fleet),
 		cmocka_unit_test(places_are_hints_never_trusted_blindly),
 	};
 

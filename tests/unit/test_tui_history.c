@@ -57,6 +57,7 @@ feed(struct history *h, const struct host_snap *hs)
 	v.n = 1;
 	v.hosts = &hs;
 	v.gen = 1;
+	v.fleet = NULL;
 	history_feed(h, &v);
 	snap_unref(hs);
 }

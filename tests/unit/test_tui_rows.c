@@ -84,6 +84,7 @@ view_init(struct fleet_view *v, size_t n)
 	v->n = n;
 	v->hosts = calloc(n, sizeof *v->hosts);
 	v->gen = 1;
+	v->fleet = NULL;
 	assert_non_null(v->hosts);
 }
 
