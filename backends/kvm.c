@@ -846,8 +846,9 @@ read_platform_ssh(const struct kvm_uri *u, double timeout, char **text,
     struct cv_err *err)
 {
 	struct sshx_target	 t;
-	struct ossh_result	 r;
+	struct ossh_result	*r;
 	char			 line[sizeof err->msg];
+	int			 rc = 0;
 
 	memset(&t, 0, sizeof t);
 	t.host = u->host;
@@ -856,14 +857,18 @@ read_platform_ssh(const struct kvm_uri *u, double timeout, char **text,
 	t.identity = u->keyfile[0] ? u->keyfile : NULL;
 	t.known_hosts = u->known_hosts[0] ? u->known_hosts : NULL;
 	t.timeout_s = timeout;
+	/* On the heap: a poller's stack keeps every page it ever touched,
+	 * and this runs once on each. */
+	r = xmalloc(sizeof *r);
 	if (ossh_run(&t, "cat /etc/os-release 2>/dev/null || "
-	    "cat /usr/lib/os-release", OS_RELEASE_MAX, &r, err) == -1) {
-		if (kvm_ssh_hostkey_refusal(r.said, u, line, sizeof line))
+	    "cat /usr/lib/os-release", OS_RELEASE_MAX, r, err) == -1) {
+		if (kvm_ssh_hostkey_refusal(r->said, u, line, sizeof line))
 			cv_err_set(err, CV_E_HOSTKEY, "%s", line);
-		return -1;
-	}
-	*text = r.out;
-	return 0;
+		rc = -1;
+	} else
+		*text = r->out;
+	free(r);
+	return rc;
 }
 
 static void

@@ -140,7 +140,8 @@ read_both(int out, int errfd, uint64_t deadline, size_t max,
 {
 	struct pollfd	 pf[2] = { { out, POLLIN, 0 }, { errfd, POLLIN, 0 } };
 	size_t		 cap = 4096, said = 0, room;
-	char		 junk[4096];
+	char		 junk[256];	/* small: a poller's stack keeps every
+					   page it ever touched */
 	ssize_t		 n;
 
 	r->out = xmalloc(cap);
@@ -315,17 +316,22 @@ cheap_kex(const struct sshx_target *t, uint64_t deadline, char *opt,
     size_t len)
 {
 	static const char	 key[] = "\nkexalgorithms ";
-	struct ossh_result	 r;
+	struct ossh_result	*r = xmalloc(sizeof *r);	/* as kvm.c's */
 	struct cv_err		 err;
 	const char		*p;
+	char			*out;
 	size_t			 n, used;
 	bool			 took = false, kept = false, too_long = false;
+	int			 rc, status;
 
-	if (ossh_once(t, NULL, NULL, deadline, OSSH_CONFIG_MAX, &r, &err) ==
-	    -1)
+	rc = ossh_once(t, NULL, NULL, deadline, OSSH_CONFIG_MAX, r, &err);
+	out = r->out;
+	status = r->status;
+	free(r);
+	if (rc == -1)
 		return false;
-	if (r.status != 0 || (p = strstr(r.out, key)) == NULL) {
-		free(r.out);
+	if (status != 0 || (p = strstr(out, key)) == NULL) {
+		free(out);
 		return false;
 	}
 	used = (size_t)snprintf(opt, len, "KexAlgorithms=");
@@ -345,7 +351,7 @@ cheap_kex(const struct sshx_target *t, uint64_t deadline, char *opt,
 		if (*p != ',')
 			break;
 	}
-	free(r.out);
+	free(out);
 	return took && kept && !too_long;
 }
 
