@@ -43,6 +43,8 @@
 						 * meets the checks above */
 #define SESSION_RETRY_MS	60000
 #define READ_SLICE_MS		50
+#define READ_ROOM_MIN		4096	/* stdout's room for a read, at least */
+#define ERR_READ		1024	/* stderr's bytes a read: it says little */
 
 static const char ps_args[] = "-NoLogo -NoProfile -NonInteractive "
     "-ExecutionPolicy Bypass -EncodedCommand";
@@ -111,17 +113,32 @@ const struct backend_ops hyperv_backend = {
 
 /* ---- buffers ---- */
 
-static void
-buf_add(struct buf *b, const void *p, size_t n)
+/* Room for at least n more bytes and the NUL; returns how many there are. */
+static size_t
+buf_room(struct buf *b, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		while (b->len + n + 1 > b->cap)
 			b->cap = b->cap ? b->cap * 2 : 8192;
 		b->p = xreallocarray(b->p, b->cap, 1);
 	}
-	memcpy(b->p + b->len, p, n);
+	return b->cap - b->len - 1;
+}
+
+/* Counts n bytes written into the room. */
+static void
+buf_took(struct buf *b, size_t n)
+{
 	b->len += n;
 	b->p[b->len] = '\0';
+}
+
+static void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_room(b, n);
+	memcpy(b->p + b->len, p, n);
+	buf_took(b, n);
 }
 
 static void
@@ -342,16 +359,26 @@ proc_close_input(struct hv_proc *p)
 	}
 }
 
-static void
-take_out(struct hv_proc *p, const char *data, size_t n)
+/* Where standard output's next bytes are read, in place: a buffer on the
+ * poller's stack would keep its pages for good. */
+static char *
+out_room(struct hv_proc *p, size_t *room)
 {
+	*room = buf_room(&p->out, READ_ROOM_MIN);
+	return p->out.p + p->out.len;
+}
+
+static void
+out_took(struct hv_proc *p, size_t n)
+{
+	const unsigned char	*data = (unsigned char *)p->out.p + p->out.len;
+
 	/* A UTF-16LE stream says so with a BOM at its very start. */
 	if (!p->started && n > 0) {
 		p->started = true;
-		p->utf16 = n >= 2 && (unsigned char)data[0] == 0xff &&
-		    (unsigned char)data[1] == 0xfe;
+		p->utf16 = n >= 2 && data[0] == 0xff && data[1] == 0xfe;
 	}
-	buf_add(&p->out, data, n);
+	buf_took(&p->out, n);
 }
 
 static void
@@ -366,16 +393,18 @@ take_err(struct hv_proc *p, const char *data, size_t n)
 static int
 read_ssh(struct hv_proc *p, struct cv_err *err)
 {
-	char	data[65536];
-	size_t	got = 0;
+	char	data[ERR_READ];
+	char	*to;
+	size_t	got = 0, room;
 	int	n, m = 0;
 
-	n = ssh_channel_read_timeout(p->ch, data, sizeof data, 0,
+	to = out_room(p, &room);
+	n = ssh_channel_read_timeout(p->ch, to, (uint32_t)room, 0,
 	    READ_SLICE_MS);
 	if (n == SSH_ERROR)
 		return cv_err_set(err, CV_E_CONNECT, "connection lost");
 	if (n > 0)
-		take_out(p, data, (size_t)n);
+		out_took(p, (size_t)n);
 	/* Bounded: a host that floods stderr must still meet the deadline. */
 	while (got < READ_MAX && !p->err_over &&
 	    (m = ssh_channel_read_nonblocking(p->ch,
@@ -397,9 +426,9 @@ read_local(struct hv_proc *p, struct cv_err *err)
 {
 	struct pollfd	pfd[2] = { { p->fd_out, POLLIN, 0 },
 			    { p->fd_err, POLLIN, 0 } };
-	char		data[65536];
+	char		data[ERR_READ], *to;
 	ssize_t		n = -1;
-	size_t		got;
+	size_t		got, room;
 	pid_t		w;
 	int		st, i;
 	bool		closed[2] = { false, false };
@@ -413,12 +442,15 @@ read_local(struct hv_proc *p, struct cv_err *err)
 		/* At most READ_MAX a round: a writer as fast as this reader
 		 * would otherwise keep it here past every bound. */
 		got = 0;
-		while (got < READ_MAX &&
-		    (n = read(pfd[i].fd, data, sizeof data)) > 0) {
-			if (i == 0)
-				take_out(p, data, (size_t)n);
-			else
+		while (got < READ_MAX) {
+			if (i == 0) {
+				to = out_room(p, &room);
+				if ((n = read(pfd[i].fd, to, room)) > 0)
+					out_took(p, (size_t)n);
+			} else if ((n = read(pfd[i].fd, data, sizeof data)) > 0)
 				take_err(p, data, (size_t)n);
+			if (n <= 0)
+				break;
 			got += (size_t)n;
 		}
 		closed[i] = got < READ_MAX && n == 0;
