@@ -209,6 +209,21 @@ keep_spare(struct worker *w, struct host_snap *spare)
 	w->spare = spare;
 }
 
+/* The block for the next build, the worker's or the one a view gave back;
+ * a host keeps no more than one. */
+static struct host_snap *
+take_spare(struct worker *w)
+{
+	struct host_snap	*given = fleet_take_spare(w->p->eng->fleet,
+				    w->p->idx), *spare = w->spare;
+
+	w->spare = NULL;
+	if (spare == NULL)
+		return given;
+	snap_discard(given);
+	return spare;
+}
+
 /* W is the host's worker when it is the caller and builds again next,
  * else NULL. The snapshot replaced usually ends here: the worker keeps a
  * big one's block, whose pages the next build then writes without
@@ -408,9 +423,7 @@ build_sample(struct worker *w, int64_t latency_ms)
 
 	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
-	b = snap_builder_create_in(&hi, rs->n, w->spare != NULL ? w->spare :
-	    fleet_take_spare(p->eng->fleet, p->idx));
-	w->spare = NULL;
+	b = snap_builder_create_in(&hi, rs->n, take_spare(w));
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
 	memset(&host_ci, 0, sizeof host_ci);
 	host_ci.hv_type = p->hc->type;
@@ -679,9 +692,7 @@ host_down(struct worker *w, const struct cv_err *err)
 
 	publish_unreachable(p, w, HOST_DOWN, err->msg);
 	/* No poll until it is back: what it kept for one goes. */
-	snap_discard(w->spare);
-	w->spare = NULL;
-	snap_discard(fleet_take_spare(p->eng->fleet, p->idx));
+	snap_discard(take_spare(w));
 	raw_sample_free(&w->sample);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);
