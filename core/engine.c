@@ -56,8 +56,6 @@ struct worker {
 	struct backend_conn	*conn;
 	struct raw_host		 rh;
 	struct raw_sample	 sample;
-	struct host_snap	*spare;		/* a big snapshot's block, ended:
-						   the next build's */
 	bool			 details_first;	/* the next poll leaves the
 						   details (start-up) */
 	bool			 details_crowd;	/* this poll left them, as
@@ -196,39 +194,23 @@ host_info_init(struct poller *p, struct host_snap_info *hi,
 	hi->latency_ms = -1;
 }
 
+/* Keeps a big snapshot's block, ended, for the next build of w's host,
+ * in the fleet, where a view that held it last gives it back too; with no
+ * worker to build next, it goes. */
 static void
-keep_spare(struct worker *w, struct host_snap *spare)
+keep_spare(struct poller *p, struct worker *w, struct host_snap *spare)
 {
-	if (spare == NULL)
-		return;
-	if (w == NULL) {
+	if (w == NULL)
 		snap_discard(spare);
-		return;
-	}
-	snap_discard(w->spare);
-	w->spare = spare;
-}
-
-/* The block for the next build, the worker's or the one a view gave back;
- * a host keeps no more than one. */
-static struct host_snap *
-take_spare(struct worker *w)
-{
-	struct host_snap	*given = fleet_take_spare(w->p->eng->fleet,
-				    w->p->idx), *spare = w->spare;
-
-	w->spare = NULL;
-	if (spare == NULL)
-		return given;
-	snap_discard(given);
-	return spare;
+	else
+		fleet_give_spare(p->eng->fleet, p->idx, spare);
 }
 
 /* W is the host's worker when it is the caller and builds again next,
  * else NULL. The snapshot replaced usually ends here: the worker keeps a
  * big one's block, whose pages the next build then writes without
  * faulting them in anew. When a view still holds it (the console's), the
- * view gives it to the fleet instead, for the same build. */
+ * view gives it back instead. */
 static void
 publish(struct poller *p, struct worker *w, struct host_snap *s)
 {
@@ -238,8 +220,8 @@ publish(struct poller *p, struct worker *w, struct host_snap *s)
 	last = p->last;
 	p->last = snap_ref(s);
 	pthread_mutex_unlock(&p->lock);
-	keep_spare(w, snap_release(last));
-	keep_spare(w, snap_release(fleet_publish(p->eng->fleet, p->idx, s)));
+	keep_spare(p, w, snap_release(last));
+	keep_spare(p, w, snap_release(fleet_publish(p->eng->fleet, p->idx, s)));
 }
 
 /* A down (or connecting) host keeps its last-known guests, marked stale. */
@@ -423,7 +405,8 @@ build_sample(struct worker *w, int64_t latency_ms)
 
 	host_info_init(p, &hi, HOST_UP, &rh);
 	hi.latency_ms = latency_ms;
-	b = snap_builder_create_in(&hi, rs->n, take_spare(w));
+	b = snap_builder_create_in(&hi, rs->n,
+	    fleet_take_spare(p->eng->fleet, p->idx));
 	next = xreallocarray(NULL, rs->n ? rs->n : 1, sizeof *next);
 	memset(&host_ci, 0, sizeof host_ci);
 	host_ci.hv_type = p->hc->type;
@@ -692,7 +675,7 @@ host_down(struct worker *w, const struct cv_err *err)
 
 	publish_unreachable(p, w, HOST_DOWN, err->msg);
 	/* No poll until it is back: what it kept for one goes. */
-	snap_discard(take_spare(w));
+	snap_discard(fleet_take_spare(p->eng->fleet, p->idx));
 	raw_sample_free(&w->sample);
 	if (p->was_up || p->polls == 0)
 		event(p, EV_HOST_DOWN, "down: %s", err->msg);
@@ -969,7 +952,6 @@ worker_abandoned(struct worker *w)
 	if (w->conn != NULL)
 		p->ops->close(w->conn);
 	raw_sample_free(&w->sample);
-	snap_discard(w->spare);
 	pthread_mutex_lock(&p->lock);
 	p->nabandoned--;
 	pthread_mutex_unlock(&p->lock);
@@ -1516,7 +1498,6 @@ engine_free(struct engine *e)
 		if (atomic_load(&w->exited)) {
 			pthread_join(w->thread, NULL);
 			raw_sample_free(&w->sample);
-			snap_discard(w->spare);
 			free(w);
 		} else {
 			pthread_detach(w->thread);

@@ -17,9 +17,9 @@ struct fleet {
 	pthread_cond_t		 cond;
 	size_t			 n;
 	struct host_snap	**slots;	/* Locked by lock. */
-	struct host_snap	**spares;	/* Locked by lock: blocks a
-						   view let go, for the host's
-						   next build */
+	struct host_snap	**spares;	/* Locked by lock: a big
+						   snapshot's block, ended,
+						   for the host's next build */
 	uint64_t		 gen;		/* Locked by lock. */
 	int			 wake[2];
 };
@@ -109,14 +109,17 @@ fleet_acquire(struct fleet *f, struct fleet_view *v)
 	v->fleet = f;
 }
 
-/* Keeps a big snapshot's block that a view was the last to hold, for its
- * host's poller: the console holds its view until the next one, so the
- * poller's own last reference is seldom the last. */
-static void
-give_spare(struct fleet *f, size_t i, struct host_snap *s)
+/* Keeps a big snapshot's block (from snap_release; NULL: none) for host
+ * i's next build, in place of one kept before. Whoever held the snapshot
+ * last gives it: the poller, or a view (the console holds its view until
+ * the next one, so the poller's reference is seldom the last). */
+void
+fleet_give_spare(struct fleet *f, size_t i, struct host_snap *s)
 {
 	struct host_snap	*old;
 
+	if (s == NULL)
+		return;
 	pthread_mutex_lock(&f->lock);
 	old = f->spares[i];
 	f->spares[i] = s;
@@ -124,7 +127,7 @@ give_spare(struct fleet *f, size_t i, struct host_snap *s)
 	snap_discard(old);
 }
 
-/* The block a view gave back for host i, or NULL; the caller's now. */
+/* The block kept for host i's next build, or NULL; the caller's now. */
 struct host_snap *
 fleet_take_spare(struct fleet *f, size_t i)
 {
@@ -140,17 +143,13 @@ fleet_take_spare(struct fleet *f, size_t i)
 void
 fleet_view_release(struct fleet_view *v)
 {
-	struct host_snap	*s;
-	size_t			 i;
+	size_t	i;
 
-	for (i = 0; i < v->n; i++) {
-		if (v->fleet == NULL) {
+	for (i = 0; i < v->n; i++)
+		if (v->fleet == NULL)
 			snap_unref(v->hosts[i]);
-			continue;
-		}
-		if ((s = snap_release(v->hosts[i])) != NULL)
-			give_spare(v->fleet, i, s);
-	}
+		else
+			fleet_give_spare(v->fleet, i, snap_release(v->hosts[i]));
 	free(v->hosts);
 	v->hosts = NULL;
 	v->n = 0;

@@ -23,6 +23,7 @@ size_t		 fleet_size(const struct fleet *);
 struct host_snap	*fleet_publish(struct fleet *, size_t, struct host_snap *);
 void		 fleet_acquire(struct fleet *, struct fleet_view *);
 void		 fleet_view_release(struct fleet_view *);
+void		 fleet_give_spare(struct fleet *, size_t, struct host_snap *);
 struct host_snap	*fleet_take_spare(struct fleet *, size_t);
 uint64_t	 fleet_gen(struct fleet *);
 int		 fleet_wait(struct fleet *, uint64_t gen, int timeout_ms);
