@@ -31,9 +31,8 @@
 #define DIRTY_MAX	256
 #define OS_RELEASE_MAX	(64 * 1024)
 
-/* What crossvisor keeps of one domain between polls. */
-/* One per guest of the host, 168 bytes: the order leaves no padding but
- * three bytes. */
+/* What crossvisor keeps of one domain between polls: 168 bytes, in an
+ * order that leaves three of padding. */
 struct kvm_dom {
 	char		 uuid[VIR_UUID_STRING_BUFLEN];
 	bool		 xml_ok;

@@ -207,10 +207,10 @@ keep_spare(struct poller *p, struct worker *w, struct host_snap *spare)
 }
 
 /* W is the host's worker when it is the caller and builds again next,
- * else NULL. The snapshot replaced usually ends here: the worker keeps a
- * big one's block, whose pages the next build then writes without
- * faulting them in anew. When a view still holds it (the console's), the
- * view gives it back instead. */
+ * else NULL. The snapshot replaced usually ends here: the fleet keeps a
+ * big one's block for the worker, whose next build then writes its pages
+ * without faulting them in anew. When a view still holds it (the
+ * console's), the view gives it back instead. */
 static void
 publish(struct poller *p, struct worker *w, struct host_snap *s)
 {
